@@ -1,0 +1,449 @@
+//! Trust lists: which issuer keys the verifier believes, signed by the root key.
+//!
+//! A list is a COSE_Sign1 (external AAD `yanzheng trust list v1`) by the root
+//! key over a CBOR map: version, issue and expiry instants, and the issuer keys
+//! with what each may sign. The root public key is part of the deployment.
+//! Loading checks everything at once (signature, key encodings, duplicate key
+//! ids), so a `TrustList` value is always one the root signed and that makes
+//! sense. [`TrustList::accept_update`] enforces that versions only go up.
+
+use core::fmt;
+
+use serde::Serialize;
+
+use crate::cbor::{CborError, Reader, Writer};
+use crate::cert::CertKind;
+use crate::cose::{self, CoseError, AAD_TRUST_LIST};
+use crate::crypto::{KeyError, Kid, PublicKey, SecretKey};
+use crate::date::{Date, UnixTime};
+
+/// Most keys a trust list may hold.
+pub const MAX_KEYS: usize = 4096;
+/// Largest trust list file accepted.
+pub const MAX_TRUST_LIST_BYTES: usize = 1 << 20;
+/// Longest issuer name, in bytes.
+pub const MAX_ISSUER_NAME_BYTES: usize = 256;
+
+/// What the root says about an issuer key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KeyStatus {
+    /// In use (wire value 0).
+    Active,
+    /// No longer signs; signatures made in its period stay good (1).
+    Retired,
+    /// Compromised: no signature by it is trusted, whatever its date (2).
+    Revoked,
+}
+
+impl KeyStatus {
+    fn code(self) -> u64 {
+        match self {
+            KeyStatus::Active => 0,
+            KeyStatus::Retired => 1,
+            KeyStatus::Revoked => 2,
+        }
+    }
+
+    /// Parses `active`, `retired`, `revoked`.
+    pub fn parse(s: &str) -> Option<KeyStatus> {
+        match s {
+            "active" => Some(KeyStatus::Active),
+            "retired" => Some(KeyStatus::Retired),
+            "revoked" => Some(KeyStatus::Revoked),
+            _ => None,
+        }
+    }
+}
+
+/// One issuer key and its permissions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssuerKey {
+    /// The public key (its kid is derived from it).
+    pub key: PublicKey,
+    /// The issuing authority's name, shown on every result.
+    pub issuer: String,
+    /// GB/T 2260 region code the key signs for.
+    pub region: u32,
+    /// Certificate types the key may sign.
+    pub types: Vec<CertKind>,
+    /// First day the key may sign.
+    pub sign_from: Date,
+    /// Last day the key may sign.
+    pub sign_until: Date,
+    /// Status.
+    pub status: KeyStatus,
+}
+
+impl IssuerKey {
+    /// True if a certificate of `region` falls inside this key's region: the
+    /// same code, or a province (`XX0000`) or city (`XXXX00`) that contains it.
+    pub fn covers_region(&self, region: u32) -> bool {
+        let r = self.region;
+        r == region
+            || (r % 10_000 == 0 && r / 10_000 == region / 10_000)
+            || (r % 100 == 0 && r / 100 == region / 100)
+    }
+}
+
+/// A root-signed trust list that passed every check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrustList {
+    /// Only goes up.
+    pub version: u64,
+    /// When the root signed it; also the verifier's floor for "now".
+    pub issued_at: UnixTime,
+    /// After this the list is outdated (verdicts say so).
+    pub expires_at: UnixTime,
+    /// The issuer keys.
+    pub keys: Vec<IssuerKey>,
+    bytes: Vec<u8>,
+}
+
+/// Why a trust or revocation list was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ListError {
+    /// Larger than any list we accept.
+    TooLarge,
+    /// Malformed COSE.
+    Cose(CoseError),
+    /// Signed by a key other than the deployment's root.
+    WrongRoot {
+        /// Who signed it.
+        kid: Kid,
+    },
+    /// The root's signature does not verify.
+    BadSignature,
+    /// The list's CBOR is malformed.
+    Cbor(CborError),
+    /// A field breaks a rule.
+    Invalid(&'static str),
+    /// Key number `index` is not acceptable.
+    Key {
+        /// Position in the list.
+        index: usize,
+        /// Why.
+        error: KeyError,
+    },
+    /// Two entries share a key id.
+    DuplicateKid(Kid),
+    /// An entry's key id is not derived from its key.
+    KidMismatch(Kid),
+}
+
+impl From<CborError> for ListError {
+    fn from(e: CborError) -> Self {
+        ListError::Cbor(e)
+    }
+}
+
+impl fmt::Display for ListError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ListError::TooLarge => f.write_str("list is too large"),
+            ListError::Cose(e) => e.fmt(f),
+            ListError::WrongRoot { kid } => write!(f, "list is signed by {kid}, not by the root"),
+            ListError::BadSignature => f.write_str("root signature does not verify"),
+            ListError::Cbor(e) => e.fmt(f),
+            ListError::Invalid(w) => write!(f, "invalid list: {w}"),
+            ListError::Key { index, error } => write!(f, "key #{index}: {error}"),
+            ListError::DuplicateKid(k) => write!(f, "key id {k} appears twice"),
+            ListError::KidMismatch(k) => write!(f, "key id {k} does not match its key"),
+        }
+    }
+}
+
+impl std::error::Error for ListError {}
+
+/// Why a newer list was not taken in place of the current one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum UpdateError {
+    /// The offered version is lower than the one held: a rollback.
+    Rollback {
+        /// Version held.
+        current: u64,
+        /// Version offered.
+        offered: u64,
+    },
+    /// Same version, different content: the root signed two lists with one
+    /// version number, or a copy was altered and re-signed. Keep the current.
+    Conflict {
+        /// The version both claim.
+        version: u64,
+    },
+}
+
+impl fmt::Display for UpdateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            UpdateError::Rollback { current, offered } => {
+                write!(f, "refused rollback from version {current} to {offered}")
+            }
+            UpdateError::Conflict { version } => {
+                write!(f, "two different lists claim version {version}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for UpdateError {}
+
+/// Verifies a root-signed list and returns its payload.
+pub(crate) fn open_signed(
+    bytes: &[u8],
+    root: &PublicKey,
+    aad: &[u8],
+    max: usize,
+) -> Result<Vec<u8>, ListError> {
+    if bytes.len() > max {
+        return Err(ListError::TooLarge);
+    }
+    let s = cose::parse(bytes, max).map_err(ListError::Cose)?;
+    if s.kid != root.kid() {
+        return Err(ListError::WrongRoot { kid: s.kid });
+    }
+    root.verify(&s.to_be_signed(aad), &s.signature)
+        .map_err(|_| ListError::BadSignature)?;
+    Ok(s.payload)
+}
+
+/// Reads keys 1-3 (version, issued_at, expires_at) shared by both lists.
+pub(crate) fn read_list_header(r: &mut Reader<'_>) -> Result<(u64, UnixTime, UnixTime), ListError> {
+    let mut prev = None;
+    let mut next = |r: &mut Reader<'_>, want: i64| -> Result<(), ListError> {
+        let k = r.key_after(prev)?;
+        prev = Some(k);
+        if k != want {
+            return Err(ListError::Invalid("unexpected or missing field"));
+        }
+        Ok(())
+    };
+    next(r, 1)?;
+    let version = r.uint()?;
+    next(r, 2)?;
+    let issued = UnixTime(r.uint()?);
+    next(r, 3)?;
+    let expires = UnixTime(r.uint()?);
+    if version == 0 {
+        return Err(ListError::Invalid("version must be at least 1"));
+    }
+    if expires <= issued {
+        return Err(ListError::Invalid("expires before it is issued"));
+    }
+    next(r, 4)?;
+    Ok((version, issued, expires))
+}
+
+fn write_key(w: &mut Writer, k: &IssuerKey) {
+    w.map(8);
+    w.uint(1).bytes(&k.key.kid().0);
+    w.uint(2).bytes(&k.key.to_bytes());
+    w.uint(3).text(&k.issuer);
+    w.uint(4).uint(u64::from(k.region));
+    w.uint(5).array(k.types.len());
+    for t in &k.types {
+        w.uint(u64::from(t.code()));
+    }
+    w.uint(6).int(i64::from(k.sign_from.days()));
+    w.uint(7).int(i64::from(k.sign_until.days()));
+    w.uint(8).uint(k.status.code());
+}
+
+fn read_key(r: &mut Reader<'_>, index: usize) -> Result<IssuerKey, ListError> {
+    if r.map(8)? != 8 {
+        return Err(ListError::Invalid("a key entry needs exactly 8 fields"));
+    }
+    let mut prev = None;
+    let mut field = |r: &mut Reader<'_>, want: i64| -> Result<(), ListError> {
+        let k = r.key_after(prev)?;
+        prev = Some(k);
+        if k != want {
+            return Err(ListError::Invalid("unexpected key entry field"));
+        }
+        Ok(())
+    };
+    field(r, 1)?;
+    let kid = Kid::from_slice(r.bytes(8)?).ok_or(ListError::Invalid("key id is not 8 bytes"))?;
+    field(r, 2)?;
+    let key =
+        PublicKey::from_bytes(r.bytes(32)?).map_err(|error| ListError::Key { index, error })?;
+    if key.kid() != kid {
+        return Err(ListError::KidMismatch(kid));
+    }
+    field(r, 3)?;
+    let issuer = r.text(MAX_ISSUER_NAME_BYTES)?.to_string();
+    if issuer.trim().is_empty() {
+        return Err(ListError::Invalid("issuer name is empty"));
+    }
+    field(r, 4)?;
+    let region = u32::try_from(r.uint()?)
+        .ok()
+        .filter(|r| (100_000..=999_999).contains(r))
+        .ok_or(ListError::Invalid("region is not a six-digit code"))?;
+    field(r, 5)?;
+    let n = r.array(2)?;
+    let mut types = Vec::with_capacity(n);
+    for _ in 0..n {
+        let t =
+            CertKind::from_code(r.uint()?).ok_or(ListError::Invalid("unknown certificate type"))?;
+        if types
+            .last()
+            .is_some_and(|p: &CertKind| p.code() >= t.code())
+        {
+            return Err(ListError::Invalid(
+                "certificate types not in increasing order",
+            ));
+        }
+        types.push(t);
+    }
+    if types.is_empty() {
+        return Err(ListError::Invalid(
+            "a key must be allowed at least one type",
+        ));
+    }
+    field(r, 6)?;
+    let sign_from = Date::from_days(r.int()?).ok_or(ListError::Invalid("date out of range"))?;
+    field(r, 7)?;
+    let sign_until = Date::from_days(r.int()?).ok_or(ListError::Invalid("date out of range"))?;
+    if sign_until < sign_from {
+        return Err(ListError::Invalid("signing period ends before it starts"));
+    }
+    field(r, 8)?;
+    let status = match r.uint()? {
+        0 => KeyStatus::Active,
+        1 => KeyStatus::Retired,
+        2 => KeyStatus::Revoked,
+        _ => return Err(ListError::Invalid("unknown key status")),
+    };
+    Ok(IssuerKey {
+        key,
+        issuer,
+        region,
+        types,
+        sign_from,
+        sign_until,
+        status,
+    })
+}
+
+impl TrustList {
+    /// Builds and signs a list with the root key; returns the file bytes.
+    pub fn sign(
+        version: u64,
+        issued_at: UnixTime,
+        expires_at: UnixTime,
+        keys: &[IssuerKey],
+        root: &SecretKey,
+    ) -> Vec<u8> {
+        let mut w = Writer::new();
+        w.map(4);
+        w.uint(1).uint(version);
+        w.uint(2).uint(issued_at.0);
+        w.uint(3).uint(expires_at.0);
+        w.uint(4).array(keys.len());
+        for k in keys {
+            write_key(&mut w, k);
+        }
+        cose::sign(root, AAD_TRUST_LIST, &w.into_bytes())
+    }
+
+    /// Loads a list: root signature (`verify_strict`), strict CBOR, every key
+    /// canonical and not weak, key ids derived from keys and unique.
+    pub fn load(bytes: &[u8], root: &PublicKey) -> Result<TrustList, ListError> {
+        let payload = open_signed(bytes, root, AAD_TRUST_LIST, MAX_TRUST_LIST_BYTES)?;
+        let mut r = Reader::new(&payload);
+        if r.map(4)? != 4 {
+            return Err(ListError::Invalid("a trust list needs exactly 4 fields"));
+        }
+        let (version, issued_at, expires_at) = read_list_header(&mut r)?;
+        let n = r.array(MAX_KEYS)?;
+        let mut keys: Vec<IssuerKey> = Vec::with_capacity(n);
+        for index in 0..n {
+            let k = read_key(&mut r, index)?;
+            if keys.iter().any(|o| o.key.kid() == k.key.kid()) {
+                return Err(ListError::DuplicateKid(k.key.kid()));
+            }
+            keys.push(k);
+        }
+        r.finish()?;
+        Ok(TrustList {
+            version,
+            issued_at,
+            expires_at,
+            keys,
+            bytes: bytes.to_vec(),
+        })
+    }
+
+    /// The key with this id, if listed.
+    pub fn find(&self, kid: &Kid) -> Option<&IssuerKey> {
+        self.keys.iter().find(|k| k.key.kid() == *kid)
+    }
+
+    /// The signed bytes, exactly as loaded (for caching and re-serving).
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// True once `now` is past the list's expiry.
+    pub fn is_expired(&self, now: UnixTime) -> bool {
+        now > self.expires_at
+    }
+
+    /// Decides whether `offered` may replace `current`: a higher version
+    /// replaces, the same bytes are a no-op, anything else is refused.
+    /// Returns true if the offered list is newer.
+    pub fn accept_update(
+        current: Option<&TrustList>,
+        offered: &TrustList,
+    ) -> Result<bool, UpdateError> {
+        check_update(
+            current.map(|c| (c.version, c.bytes())),
+            (offered.version, offered.bytes()),
+        )
+    }
+
+    /// A summary for reports.
+    pub fn summary(&self) -> ListSummary {
+        ListSummary {
+            version: self.version,
+            issued_at: self.issued_at,
+            expires_at: self.expires_at,
+        }
+    }
+}
+
+/// The rollback rule shared by trust and revocation lists.
+pub(crate) fn check_update(
+    current: Option<(u64, &[u8])>,
+    offered: (u64, &[u8]),
+) -> Result<bool, UpdateError> {
+    match current {
+        None => Ok(true),
+        Some((v, _)) if offered.0 < v => Err(UpdateError::Rollback {
+            current: v,
+            offered: offered.0,
+        }),
+        Some((v, bytes)) if offered.0 == v => {
+            if bytes == offered.1 {
+                Ok(false)
+            } else {
+                Err(UpdateError::Conflict { version: v })
+            }
+        }
+        Some(_) => Ok(true),
+    }
+}
+
+/// Version and dates of a list, as shown on every result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ListSummary {
+    /// Version.
+    pub version: u64,
+    /// When the root signed it.
+    pub issued_at: UnixTime,
+    /// When it expires.
+    pub expires_at: UnixTime,
+}
