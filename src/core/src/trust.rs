@@ -81,8 +81,8 @@ impl IssuerKey {
     pub fn covers_region(&self, region: u32) -> bool {
         let r = self.region;
         r == region
-            || (r % 10_000 == 0 && r / 10_000 == region / 10_000)
-            || (r % 100 == 0 && r / 100 == region / 100)
+            || (r.is_multiple_of(10_000) && r / 10_000 == region / 10_000)
+            || (r.is_multiple_of(100) && r / 100 == region / 100)
     }
 }
 

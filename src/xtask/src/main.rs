@@ -1,1 +1,376 @@
-fn main() {}
+//! Project tasks for yanzheng. `cargo xtask run` builds everything and starts
+//! the demo; `cargo xtask test` runs every check. Both install what a fresh
+//! machine lacks (wasm32 target, wasm-bindgen-cli at the Cargo.lock version,
+//! Chromium and ChromeDriver from Debian, npm tools from the lockfile) and are
+//! safe to run again.
+
+use std::env;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+type Result<T> = std::result::Result<T, String>;
+
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+
+const USAGE: &str = "usage: cargo xtask <command>
+
+commands:
+  run            build everything, write the demo world, serve the widget on 127.0.0.1
+                 (options: --addr HOST:PORT, default 127.0.0.1:8080)
+  test           every check: fmt, clippy (native and wasm32), docs, native tests,
+                 browser tests (wasm-bindgen-test in headless Chromium), end-to-end tests
+  setup          only install the tools the other commands need
+  build-widget   build the widget into www/pkg (release wasm, wasm-bindgen, wasm-opt)
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = env::args().skip(1).collect();
+    let started = Instant::now();
+    let result = match args.first().map(String::as_str) {
+        Some("run") => run(&args[1..]),
+        Some("test") => test(),
+        Some("setup") => setup(),
+        Some("build-widget") => setup().and_then(|_| build_widget()),
+        Some("-h" | "--help" | "help") | None => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        Some(other) => Err(format!("unknown command `{other}`\n\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => {
+            eprintln!("xtask: done in {:.0} s", started.elapsed().as_secs_f64());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("xtask: FAILED: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn root() -> PathBuf {
+    // src/xtask -> repository root
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .nth(2)
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+fn target_dir() -> PathBuf {
+    env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("target"))
+}
+
+fn step(name: &str) {
+    eprintln!("\n==> {name}");
+}
+
+fn cargo() -> Command {
+    let mut c = Command::new(env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    c.current_dir(root());
+    c
+}
+
+fn run_cmd(cmd: &mut Command) -> Result<()> {
+    let shown = format!("{cmd:?}");
+    let status = cmd
+        .status()
+        .map_err(|e| format!("could not start {shown}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{shown} exited with {status}"))
+    }
+}
+
+fn output_of(cmd: &mut Command) -> Option<String> {
+    cmd.output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+}
+
+fn have(program: &str, arg: &str) -> bool {
+    Command::new(program)
+        .arg(arg)
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false)
+}
+
+/// The wasm-bindgen version pinned in Cargo.lock.
+fn locked_wasm_bindgen_version() -> Result<String> {
+    let lock = fs::read_to_string(root().join("Cargo.lock"))
+        .map_err(|e| format!("reading Cargo.lock: {e}"))?;
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line.trim() == "name = \"wasm-bindgen\"" {
+            if let Some(v) = lines
+                .next()
+                .and_then(|l| l.trim().strip_prefix("version = "))
+            {
+                return Ok(v.trim_matches('"').to_string());
+            }
+        }
+    }
+    Err("Cargo.lock names no wasm-bindgen version".into())
+}
+
+fn setup() -> Result<()> {
+    step("setup: wasm32 target");
+    let targets = output_of(Command::new("rustup").args(["target", "list", "--installed"]))
+        .unwrap_or_default();
+    if !targets.lines().any(|l| l.trim() == WASM_TARGET) {
+        run_cmd(Command::new("rustup").args(["target", "add", WASM_TARGET]))?;
+    }
+
+    step("setup: wasm-bindgen-cli");
+    // Make sure Cargo.lock exists and pins wasm-bindgen.
+    run_cmd(
+        cargo()
+            .args(["metadata", "--format-version", "1", "--quiet"])
+            .stdout(std::process::Stdio::null()),
+    )?;
+    let want = locked_wasm_bindgen_version()?;
+    let have_version = output_of(Command::new("wasm-bindgen").arg("--version")).unwrap_or_default();
+    let runner =
+        output_of(Command::new("wasm-bindgen-test-runner").arg("--version")).unwrap_or_default();
+    if !have_version.contains(&want) || !runner.contains(&want) {
+        eprintln!("installing wasm-bindgen-cli {want} (about 3 minutes)");
+        // Not --locked: the CLI's own lockfile pins a crate version the registry lacks.
+        run_cmd(cargo().args([
+            "install",
+            "wasm-bindgen-cli",
+            "--version",
+            &format!("={want}"),
+        ]))?;
+    } else {
+        eprintln!("wasm-bindgen {want}: present");
+    }
+
+    step("setup: Chromium, ChromeDriver, ffmpeg");
+    let need_apt = !Path::new("/usr/bin/chromium").exists()
+        || !Path::new("/usr/bin/chromedriver").exists()
+        || !have("ffmpeg", "-version");
+    if need_apt {
+        let sudo = if is_root() { None } else { Some("sudo") };
+        let apt = |args: &[&str]| -> Result<()> {
+            let mut c = match sudo {
+                Some(s) => {
+                    let mut c = Command::new(s);
+                    c.arg("apt-get");
+                    c
+                }
+                None => Command::new("apt-get"),
+            };
+            c.args(args).env("DEBIAN_FRONTEND", "noninteractive");
+            run_cmd(&mut c)
+        };
+        apt(&["update", "-q"])?;
+        apt(&[
+            "install",
+            "-y",
+            "-q",
+            "--no-install-recommends",
+            "chromium",
+            "chromium-driver",
+            "ffmpeg",
+        ])?;
+    } else {
+        eprintln!("chromium, chromedriver, ffmpeg: present");
+    }
+
+    step("setup: npm tools (tests/e2e, from package-lock.json)");
+    let e2e = root().join("tests/e2e");
+    let lock = e2e.join("package-lock.json");
+    let stamp = e2e.join("node_modules/.package-lock.json");
+    let fresh = match (fs::metadata(&lock), fs::metadata(&stamp)) {
+        (Ok(l), Ok(s)) => match (l.modified(), s.modified()) {
+            (Ok(l), Ok(s)) => s >= l,
+            _ => false,
+        },
+        _ => false,
+    };
+    if !fresh {
+        run_cmd(
+            Command::new("npm")
+                .args(["ci", "--no-audit", "--no-fund"])
+                .current_dir(&e2e),
+        )?;
+    } else {
+        eprintln!("node_modules: up to date");
+    }
+    Ok(())
+}
+
+fn is_root() -> bool {
+    output_of(Command::new("id").arg("-u"))
+        .map(|s| s.trim() == "0")
+        .unwrap_or(false)
+}
+
+fn build_widget() -> Result<()> {
+    step("build widget (wasm, profile `wasm`)");
+    run_cmd(cargo().args([
+        "build",
+        "-p",
+        "yanzheng-widget",
+        "--target",
+        WASM_TARGET,
+        "--profile",
+        "wasm",
+    ]))?;
+    let wasm = target_dir()
+        .join(WASM_TARGET)
+        .join("wasm/yanzheng_widget.wasm");
+    let pkg = root().join("www/pkg");
+    let _ = fs::remove_dir_all(&pkg);
+    run_cmd(
+        Command::new("wasm-bindgen")
+            .args([
+                "--target",
+                "web",
+                "--no-typescript",
+                "--out-name",
+                "yanzheng_widget",
+                "--out-dir",
+            ])
+            .arg(&pkg)
+            .arg(&wasm),
+    )?;
+    let bg = pkg.join("yanzheng_widget_bg.wasm");
+    let opt = root().join("tests/e2e/node_modules/binaryen/bin/wasm-opt");
+    run_cmd(
+        Command::new("node")
+            .arg(&opt)
+            .args([
+                "-Oz",
+                "--enable-bulk-memory",
+                "--enable-nontrapping-float-to-int",
+                "--enable-sign-ext",
+                "--enable-mutable-globals",
+                "--enable-reference-types",
+                "--enable-multivalue",
+            ])
+            .arg(&bg)
+            .arg("-o")
+            .arg(&bg),
+    )?;
+    let size = fs::metadata(&bg).map(|m| m.len()).unwrap_or(0);
+    eprintln!("widget wasm: {size} bytes in {}", pkg.display());
+    Ok(())
+}
+
+fn build_cli() -> Result<PathBuf> {
+    step("build the yanzheng CLI");
+    run_cmd(cargo().args(["build", "-p", "yanzheng"]))?;
+    Ok(target_dir().join("debug/yanzheng"))
+}
+
+fn run(args: &[String]) -> Result<()> {
+    let mut addr = "127.0.0.1:8080".to_string();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--addr" => addr = it.next().ok_or("--addr needs HOST:PORT")?.clone(),
+            other => return Err(format!("unknown option `{other}`")),
+        }
+    }
+    setup()?;
+    build_widget()?;
+    let cli = build_cli()?;
+    let demo = root().join("target/demo");
+    step("write the demo world");
+    run_cmd(Command::new(&cli).arg("demo").arg("--out").arg(&demo))?;
+    eprintln!(
+        "\nDemo QR images (one per verdict, named after it): {}\n\
+         Open the URL below, then pick one of those images (or point a phone camera at it).\n",
+        demo.display()
+    );
+    step("serve (Ctrl-C to stop)");
+    run_cmd(
+        Command::new(&cli)
+            .arg("serve")
+            .arg("--demo")
+            .arg(&demo)
+            .arg("--www")
+            .arg(root().join("www"))
+            .arg("--addr")
+            .arg(&addr),
+    )
+}
+
+fn test() -> Result<()> {
+    setup()?;
+    let webdriver_json = root().join("tests/webdriver.json");
+
+    step("cargo fmt --check");
+    run_cmd(cargo().args(["fmt", "--all", "--check"]))?;
+
+    step("clippy (native, all targets)");
+    run_cmd(cargo().args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+
+    step("clippy (wasm32)");
+    run_cmd(cargo().args([
+        "clippy",
+        "--target",
+        WASM_TARGET,
+        "-p",
+        "yanzheng-core",
+        "-p",
+        "yanzheng-widget",
+        "-p",
+        "yanzheng-tests",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+
+    step("docs (no warnings)");
+    run_cmd(
+        cargo()
+            .args(["doc", "--workspace", "--no-deps"])
+            .env("RUSTDOCFLAGS", "-D warnings"),
+    )?;
+
+    step("native tests");
+    run_cmd(cargo().args(["test", "--workspace"]))?;
+
+    step("browser tests (wasm-bindgen-test in headless Chromium)");
+    for package in ["yanzheng-tests", "yanzheng-widget"] {
+        run_cmd(
+            cargo()
+                .args(["test", "-p", package, "--target", WASM_TARGET])
+                .env("CHROMEDRIVER", "/usr/bin/chromedriver")
+                .env("WASM_BINDGEN_TEST_WEBDRIVER_JSON", &webdriver_json)
+                .env("WASM_BINDGEN_TEST_TIMEOUT", "120"),
+        )?;
+    }
+
+    build_widget()?;
+    let cli = build_cli()?;
+
+    step("end-to-end tests (Playwright + Chromium)");
+    run_cmd(
+        Command::new("node")
+            .arg("--test")
+            .arg("--test-reporter=spec")
+            .arg(root().join("tests/e2e/run.mjs"))
+            .current_dir(root())
+            .env("YANZHENG_BIN", &cli),
+    )?;
+    Ok(())
+}
