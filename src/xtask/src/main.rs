@@ -244,7 +244,10 @@ fn build_widget() -> Result<()> {
             .arg(&wasm),
     )?;
     let bg = pkg.join("yanzheng_widget_bg.wasm");
+    let optimised = pkg.join("yanzheng_widget_bg.opt.wasm");
     let opt = root().join("tests/e2e/node_modules/binaryen/bin/wasm-opt");
+    // The features rustc enables for wasm32-unknown-unknown; naming them keeps
+    // wasm-opt from refusing or rewriting instructions it thinks are off.
     run_cmd(
         Command::new("node")
             .arg(&opt)
@@ -256,14 +259,40 @@ fn build_widget() -> Result<()> {
                 "--enable-mutable-globals",
                 "--enable-reference-types",
                 "--enable-multivalue",
+                "--strip-producers",
             ])
             .arg(&bg)
             .arg("-o")
-            .arg(&bg),
+            .arg(&optimised),
     )?;
-    let size = fs::metadata(&bg).map(|m| m.len()).unwrap_or(0);
-    eprintln!("widget wasm: {size} bytes in {}", pkg.display());
+    fs::rename(&optimised, &bg).map_err(|e| format!("renaming {}: {e}", optimised.display()))?;
+    eprintln!("widget built into {}:", pkg.display());
+    let www = root().join("www");
+    for file in [
+        bg,
+        pkg.join("yanzheng_widget.js"),
+        www.join("index.html"),
+        www.join("style.css"),
+    ] {
+        let raw = fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
+        let gz = gzip_size(&file).unwrap_or(0);
+        let name = file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        eprintln!("  {name:<28} {raw:>9} bytes {gz:>9} gzip");
+    }
     Ok(())
+}
+
+fn gzip_size(file: &Path) -> Option<usize> {
+    Command::new("gzip")
+        .args(["-9", "-c"])
+        .arg(file)
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| o.stdout.len())
 }
 
 fn build_cli() -> Result<PathBuf> {
@@ -366,8 +395,6 @@ fn test() -> Result<()> {
     step("end-to-end tests (Playwright + Chromium)");
     run_cmd(
         Command::new("node")
-            .arg("--test")
-            .arg("--test-reporter=spec")
             .arg(root().join("tests/e2e/run.mjs"))
             .current_dir(root())
             .env("YANZHENG_BIN", &cli),

@@ -1,0 +1,256 @@
+//! Tests that need a browser: the web platform code and the rendered DOM
+//! contract (`data-verdict`, `data-state`, `data-trust`). The reducer's own
+//! tests run here too (they are marked for both native and browser runs).
+
+use std::rc::Rc;
+
+use wasm_bindgen::{Clamped, JsCast};
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::wasm_bindgen_test;
+use web_sys::{Blob, CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
+use yanzheng_core::messages::Lang;
+use yew::prelude::*;
+
+use crate::platform::web::{read_image, LocalStorage, WebFetch};
+use crate::platform::{Fetch, FetchError, Storage};
+use crate::scan::{find_payload, ImageOutcome, Rgba};
+use crate::state::{Action, State};
+use crate::test_support::{block_on, now, qr_rgba, Fixture};
+use crate::view::{self, Handlers};
+use crate::{prefs, trust_data};
+
+fn document() -> web_sys::Document {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .expect("a document")
+}
+
+/// Draws RGBA pixels enlarged by `zoom` onto a canvas and encodes them as PNG,
+/// as a camera photo arrives: a file the browser must decode.
+async fn png_of(rgba: &Rgba, zoom: u32) -> Blob {
+    let canvas: HtmlCanvasElement = document()
+        .create_element("canvas")
+        .expect("canvas")
+        .dyn_into()
+        .expect("a canvas");
+    canvas.set_width(rgba.width * zoom);
+    canvas.set_height(rgba.height * zoom);
+    let ctx: CanvasRenderingContext2d = canvas
+        .get_context("2d")
+        .expect("context")
+        .expect("2d")
+        .dyn_into()
+        .expect("a 2d context");
+    let data =
+        ImageData::new_with_u8_clamped_array_and_sh(Clamped(&rgba.data), rgba.width, rgba.height)
+            .expect("image data");
+    let small: HtmlCanvasElement = document()
+        .create_element("canvas")
+        .expect("canvas")
+        .dyn_into()
+        .expect("a canvas");
+    small.set_width(rgba.width);
+    small.set_height(rgba.height);
+    let small_ctx: CanvasRenderingContext2d = small
+        .get_context("2d")
+        .expect("context")
+        .expect("2d")
+        .dyn_into()
+        .expect("a 2d context");
+    small_ctx
+        .put_image_data(&data, 0.0, 0.0)
+        .expect("put pixels");
+    ctx.set_image_smoothing_enabled(false);
+    ctx.draw_image_with_html_canvas_element_and_dw_and_dh(
+        &small,
+        0.0,
+        0.0,
+        f64::from(canvas.width()),
+        f64::from(canvas.height()),
+    )
+    .expect("draw");
+    let url = canvas.to_data_url().expect("data url");
+    let response = JsFuture::from(web_sys::window().expect("window").fetch_with_str(&url))
+        .await
+        .expect("fetch data url");
+    let response: web_sys::Response = response.dyn_into().expect("response");
+    JsFuture::from(response.blob().expect("blob"))
+        .await
+        .expect("blob")
+        .dyn_into()
+        .expect("a blob")
+}
+
+#[wasm_bindgen_test]
+async fn a_photo_is_decoded_downscaled_and_its_code_found() {
+    let text = Fixture::new().valid_payload();
+    let (width, height, data) = qr_rgba(&text);
+    let code = Rgba {
+        width,
+        height,
+        data,
+    };
+    // Large enough that reading must shrink it to the limit.
+    let zoom = 2000 / width + 1;
+    let blob = png_of(&code, zoom).await;
+    let pixels = read_image(&blob, crate::scan::MAX_SIDE)
+        .await
+        .expect("the browser reads a PNG");
+    assert_eq!(pixels.width.max(pixels.height), crate::scan::MAX_SIDE);
+    assert_eq!(find_payload(&pixels), ImageOutcome::Found { text });
+}
+
+#[wasm_bindgen_test]
+async fn a_file_that_is_not_an_image_is_an_error_not_a_crash() {
+    let parts = js_sys::Array::of1(&"not an image".into());
+    let blob = Blob::new_with_str_sequence(&parts).expect("blob");
+    assert!(read_image(&blob, 1600).await.is_err());
+}
+
+#[wasm_bindgen_test]
+async fn fetch_reports_http_errors() {
+    let got = WebFetch.bytes("no-such-file-here").await;
+    assert_eq!(got, Err(FetchError::Status(404)));
+}
+
+#[wasm_bindgen_test]
+fn the_language_is_remembered_in_local_storage() {
+    prefs::save_lang(&LocalStorage, Lang::En);
+    assert_eq!(LocalStorage.get(prefs::LANG_KEY).as_deref(), Some("en"));
+    assert_eq!(prefs::load_lang(&LocalStorage), Lang::En);
+    prefs::save_lang(&LocalStorage, Lang::Zh);
+    assert_eq!(prefs::load_lang(&LocalStorage), Lang::Zh);
+}
+
+#[derive(Properties, PartialEq)]
+struct PageProps {
+    state: Rc<State>,
+}
+
+#[function_component]
+fn Page(props: &PageProps) -> Html {
+    let handlers = Handlers {
+        on_file: Callback::noop(),
+        on_paste: Callback::noop(),
+        on_lang: Callback::noop(),
+        paste_field: NodeRef::default(),
+    };
+    view::page(&props.state, &handlers)
+}
+
+async fn render(state: State) -> web_sys::Element {
+    let root = document().create_element("div").expect("div");
+    document()
+        .body()
+        .expect("body")
+        .append_child(&root)
+        .expect("attach");
+    yew::Renderer::<Page>::with_root_and_props(
+        root.clone(),
+        PageProps {
+            state: Rc::new(state),
+        },
+    )
+    .render();
+    yew::scheduler::flush().await;
+    root
+}
+
+fn attr(root: &web_sys::Element, selector: &str, name: &str) -> Option<String> {
+    root.query_selector(selector)
+        .ok()
+        .flatten()
+        .and_then(|e| e.get_attribute(name))
+}
+
+#[wasm_bindgen_test]
+async fn a_verdict_renders_with_its_code_source_and_masked_number() {
+    let fx = Fixture::new();
+    let state = State::new(Lang::Zh)
+        .apply(Action::TrustLoaded {
+            data: Rc::new(fx.data()),
+            now: now(),
+        })
+        .apply(Action::PayloadEntered {
+            text: fx.valid_payload(),
+            now: now(),
+        });
+    let root = render(state).await;
+    assert_eq!(
+        attr(&root, ".result-area", "data-state").as_deref(),
+        Some("result")
+    );
+    assert_eq!(
+        attr(&root, ".result", "data-verdict").as_deref(),
+        Some("valid")
+    );
+    assert_eq!(
+        attr(&root, ".result", "data-source").as_deref(),
+        Some("offline")
+    );
+    assert_eq!(
+        attr(&root, "[data-trust]", "data-trust").as_deref(),
+        Some("ready")
+    );
+    let text = root.text_content().unwrap_or_default();
+    assert!(text.contains("证书有效"), "{text}");
+    assert!(text.contains("1234") && !text.contains("320102199001011234"));
+    assert!(text.contains("江苏省应急管理厅"));
+}
+
+#[wasm_bindgen_test]
+async fn no_code_has_no_verdict_and_missing_trust_data_is_explained() {
+    let fx = Fixture::new();
+    let fetch = crate::platform::MemoryFetch::default()
+        .with("config.json", fx.config_json())
+        .with("revocations", fx.revocations.clone());
+    let state = State::new(Lang::Zh)
+        .apply(Action::TrustLoaded {
+            data: Rc::new(block_on(trust_data::load(&fetch))),
+            now: now(),
+        })
+        .apply(Action::ImageChosen { scan: 1 })
+        .apply(Action::ImageRead {
+            scan: 1,
+            outcome: ImageOutcome::NoCode,
+            now: now(),
+        });
+    let root = render(state).await;
+    assert_eq!(
+        attr(&root, ".result-area", "data-state").as_deref(),
+        Some("no_code")
+    );
+    assert!(root
+        .query_selector("[data-verdict]")
+        .ok()
+        .flatten()
+        .is_none());
+    assert_eq!(
+        attr(&root, "[data-trust]", "data-trust").as_deref(),
+        Some("failed")
+    );
+    let text = root.text_content().unwrap_or_default();
+    assert!(text.contains("照片中未找到二维码"), "{text}");
+    assert!(text.contains("不代表证件是假的"), "{text}");
+}
+
+#[wasm_bindgen_test]
+fn a_crash_replaces_the_app_with_a_reload_notice() {
+    let root = document().create_element("div").expect("div");
+    root.set_attribute(crate::app::ROOT_MARK, "").expect("mark");
+    root.set_inner_html("<p>app</p>");
+    document()
+        .body()
+        .expect("body")
+        .append_child(&root)
+        .expect("attach");
+    crate::app::show_crash_notice();
+    let text = root.text_content().unwrap_or_default();
+    assert!(text.contains("请刷新") && text.contains("Reload"), "{text}");
+    assert!(root
+        .query_selector("[data-state=\"crashed\"]")
+        .ok()
+        .flatten()
+        .is_some());
+    root.remove();
+}

@@ -1,0 +1,155 @@
+//! The browser side of [`crate::platform`]: `fetch`, `localStorage`, the
+//! clock, and turning an image file into RGBA pixels.
+
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{
+    Blob, CanvasRenderingContext2d, HtmlCanvasElement, ImageBitmap, RequestCache, RequestInit,
+    Response,
+};
+use yanzheng_core::UnixTime;
+
+use super::{Fetch, FetchError, Storage};
+use crate::scan::{fit_within, Rgba};
+
+/// A readable message from a JavaScript error value.
+pub fn js_error(e: &JsValue) -> String {
+    if let Some(s) = e.as_string() {
+        return s;
+    }
+    let field = |name: &str| {
+        js_sys::Reflect::get(e, &JsValue::from_str(name))
+            .ok()
+            .and_then(|v| v.as_string())
+            .filter(|s| !s.is_empty())
+    };
+    match (field("name"), field("message")) {
+        (Some(n), Some(m)) => format!("{n}: {m}"),
+        (None, Some(m)) => m,
+        (Some(n), None) => n,
+        (None, None) => "unknown error".into(),
+    }
+}
+
+/// The clock, in whole seconds.
+pub fn now() -> UnixTime {
+    UnixTime((js_sys::Date::now() / 1000.0) as u64)
+}
+
+/// Sets `<html lang>`, so screen readers and fonts follow the language.
+pub fn set_document_lang(tag: &str) {
+    if let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
+        // Cosmetic: a failure leaves the previous language tag.
+        let _ = root.set_attribute("lang", tag);
+    }
+}
+
+/// `window.fetch`, revalidating with the server each time (lists change,
+/// and an HTTP cache must not hide a newer one).
+pub struct WebFetch;
+
+impl Fetch for WebFetch {
+    async fn bytes(&self, url: &str) -> Result<Vec<u8>, FetchError> {
+        let window = web_sys::window().ok_or_else(|| FetchError::Network("no window".into()))?;
+        let init = RequestInit::new();
+        init.set_cache(RequestCache::NoCache);
+        let response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
+            .await
+            .map_err(|e| FetchError::Network(js_error(&e)))?;
+        let response: Response = response
+            .dyn_into()
+            .map_err(|_| FetchError::Network("not a response".into()))?;
+        if !response.ok() {
+            return Err(FetchError::Status(response.status()));
+        }
+        let body = response
+            .array_buffer()
+            .map_err(|e| FetchError::Body(js_error(&e)))?;
+        let body = JsFuture::from(body)
+            .await
+            .map_err(|e| FetchError::Body(js_error(&e)))?;
+        Ok(js_sys::Uint8Array::new(&body).to_vec())
+    }
+}
+
+/// `window.localStorage`; silently absent where the browser refuses it
+/// (private modes, sandboxed iframes).
+pub struct LocalStorage;
+
+impl LocalStorage {
+    fn storage() -> Option<web_sys::Storage> {
+        web_sys::window()?.local_storage().ok()?
+    }
+}
+
+impl Storage for LocalStorage {
+    fn get(&self, key: &str) -> Option<String> {
+        Self::storage()?.get_item(key).ok()?
+    }
+
+    fn set(&self, key: &str, value: &str) {
+        if let Some(s) = Self::storage() {
+            // A full or disabled storage only means the setting is not kept.
+            let _ = s.set_item(key, value);
+        }
+    }
+}
+
+/// Decodes an image file (any format the browser reads) into RGBA pixels,
+/// scaled so its longer side is at most `max_side`. Transparent areas
+/// become white, as on paper.
+pub async fn read_image(file: &Blob, max_side: u32) -> Result<Rgba, String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let promise = window
+        .create_image_bitmap_with_blob(file)
+        .map_err(|e| js_error(&e))?;
+    let bitmap: ImageBitmap = JsFuture::from(promise)
+        .await
+        .map_err(|e| js_error(&e))?
+        .dyn_into()
+        .map_err(|_| "not an image bitmap")?;
+    let (w, h) = fit_within(bitmap.width(), bitmap.height(), max_side);
+    let pixels = draw(&window, &bitmap, w, h);
+    bitmap.close();
+    pixels
+}
+
+fn draw(window: &web_sys::Window, bitmap: &ImageBitmap, w: u32, h: u32) -> Result<Rgba, String> {
+    if w == 0 || h == 0 {
+        return Err("the image is empty".into());
+    }
+    let document = window.document().ok_or("no document")?;
+    let canvas: HtmlCanvasElement = document
+        .create_element("canvas")
+        .map_err(|e| js_error(&e))?
+        .dyn_into()
+        .map_err(|_| "not a canvas")?;
+    canvas.set_width(w);
+    canvas.set_height(h);
+    let options = js_sys::Object::new();
+    // Best effort: the hint only speeds up getImageData.
+    let _ = js_sys::Reflect::set(&options, &"willReadFrequently".into(), &JsValue::TRUE);
+    let ctx: CanvasRenderingContext2d = canvas
+        .get_context_with_context_options("2d", &options)
+        .map_err(|e| js_error(&e))?
+        .ok_or("no 2d canvas")?
+        .dyn_into()
+        .map_err(|_| "not a 2d context")?;
+    let _ = js_sys::Reflect::set(&ctx, &"imageSmoothingQuality".into(), &"high".into());
+    let (fw, fh) = (f64::from(w), f64::from(h));
+    ctx.set_fill_style_str("#fff");
+    ctx.fill_rect(0.0, 0.0, fw, fh);
+    ctx.draw_image_with_image_bitmap_and_dw_and_dh(bitmap, 0.0, 0.0, fw, fh)
+        .map_err(|e| js_error(&e))?;
+    let data = ctx
+        .get_image_data(0.0, 0.0, fw, fh)
+        .map_err(|e| js_error(&e))?;
+    Ok(Rgba {
+        width: w,
+        height: h,
+        data: data.data().0,
+    })
+}

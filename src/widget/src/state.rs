@@ -1,0 +1,433 @@
+//! The app's state and the only place it changes: [`State::apply`] takes an
+//! [`Action`] and returns the next state. Pure: the clock comes in with the
+//! actions that need it, effects (fetching, reading images, storage) happen
+//! in the app shell, which only dispatches their results.
+
+use std::rc::Rc;
+
+use yanzheng_core::messages::Lang;
+use yanzheng_core::{verify, Report, TrustList, UnixTime};
+
+use crate::scan::ImageOutcome;
+use crate::trust_data::TrustData;
+
+/// Where a verdict came from. Only offline checks exist yet; the online
+/// lookup will add its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// Checked on this device against the cached trust data.
+    Offline,
+}
+
+impl Source {
+    /// The value of the result's `data-source` attribute.
+    pub fn code(self) -> &'static str {
+        match self {
+            Source::Offline => "offline",
+        }
+    }
+}
+
+/// A finished check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScanResult {
+    /// Core's report (holds the full certificate; screens show masked fields).
+    pub report: Report,
+    /// The QR text as read (the embedding API will hand it to the host page).
+    pub payload: String,
+    /// Where the verdict came from.
+    pub source: Source,
+}
+
+/// The trust data, once loading has finished (successfully or not).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TrustState {
+    /// Still fetching.
+    Loading,
+    /// Finished; either list may be missing (see [`TrustData::problems`]).
+    Ready {
+        /// What was loaded.
+        data: Rc<TrustData>,
+        /// When loading finished (for the lists' age).
+        loaded_at: UnixTime,
+    },
+}
+
+/// What the result area shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ScanState {
+    /// Nothing scanned yet.
+    Idle,
+    /// An image is being read and decoded.
+    Reading,
+    /// A code was read before the trust data arrived; it is checked as soon
+    /// as loading finishes.
+    WaitingForTrust,
+    /// The image holds no readable QR code.
+    NoCode,
+    /// The image could not be read at all.
+    ImageUnreadable {
+        /// Technical detail.
+        detail: String,
+    },
+    /// A verdict.
+    Done(Rc<ScanResult>),
+}
+
+impl ScanState {
+    /// The value of the result area's `data-state` attribute.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ScanState::Idle => "idle",
+            ScanState::Reading => "reading",
+            ScanState::WaitingForTrust => "waiting",
+            ScanState::NoCode => "no_code",
+            ScanState::ImageUnreadable { .. } => "image_unreadable",
+            ScanState::Done(_) => "result",
+        }
+    }
+}
+
+/// Everything that can happen to the app.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    /// Switch the display language.
+    SetLang(Lang),
+    /// Loading the trust data finished.
+    TrustLoaded {
+        /// What was loaded (shared: the state keeps it as it is).
+        data: Rc<TrustData>,
+        /// The clock when it finished.
+        now: UnixTime,
+    },
+    /// The user picked an image; `scan` identifies this attempt.
+    ImageChosen {
+        /// A number the shell never reuses.
+        scan: u64,
+    },
+    /// An image was read.
+    ImageRead {
+        /// The attempt it belongs to; results of superseded attempts are
+        /// dropped.
+        scan: u64,
+        /// What it held.
+        outcome: ImageOutcome,
+        /// The clock when decoding finished.
+        now: UnixTime,
+    },
+    /// Payload text was typed or pasted.
+    PayloadEntered {
+        /// The text (surrounding whitespace is ignored).
+        text: String,
+        /// The clock.
+        now: UnixTime,
+    },
+    /// Back to the start screen.
+    Clear,
+}
+
+/// The whole app state. Cheap to clone: the trust data is shared.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct State {
+    /// Display language.
+    pub lang: Lang,
+    /// Trust data.
+    pub trust: TrustState,
+    /// The result area.
+    pub scan: ScanState,
+    /// The image attempt whose result is awaited.
+    current_image: Option<u64>,
+    /// A payload waiting for the trust data: (text, clock when read).
+    pending: Option<(String, UnixTime)>,
+}
+
+impl State {
+    /// The start state.
+    pub fn new(lang: Lang) -> State {
+        State {
+            lang,
+            trust: TrustState::Loading,
+            scan: ScanState::Idle,
+            current_image: None,
+            pending: None,
+        }
+    }
+
+    /// The loaded trust data, if loading has finished.
+    pub fn trust_data(&self) -> Option<&TrustData> {
+        match &self.trust {
+            TrustState::Ready { data, .. } => Some(data),
+            TrustState::Loading => None,
+        }
+    }
+
+    /// The trust list, if one loaded.
+    pub fn trust_list(&self) -> Option<&TrustList> {
+        self.trust_data().and_then(|d| d.trust.as_ref())
+    }
+
+    /// The next state.
+    pub fn apply(&self, action: Action) -> State {
+        let mut next = self.clone();
+        match action {
+            Action::SetLang(lang) => next.lang = lang,
+            Action::TrustLoaded { data, now } => {
+                next.trust = TrustState::Ready {
+                    data,
+                    loaded_at: now,
+                };
+                if let Some((text, read_at)) = next.pending.take() {
+                    next.scan = next.check(text, read_at);
+                }
+            }
+            Action::ImageChosen { scan } => {
+                next.current_image = Some(scan);
+                next.pending = None;
+                next.scan = ScanState::Reading;
+            }
+            Action::ImageRead { scan, outcome, now } => {
+                if next.current_image != Some(scan) {
+                    return next;
+                }
+                next.current_image = None;
+                next.scan = match outcome {
+                    ImageOutcome::Found { text } => next.check(text, now),
+                    ImageOutcome::NoCode => ScanState::NoCode,
+                    ImageOutcome::Unreadable { detail } => ScanState::ImageUnreadable { detail },
+                };
+            }
+            Action::PayloadEntered { text, now } => {
+                let text = text.trim();
+                if text.is_empty() {
+                    return next;
+                }
+                next.current_image = None;
+                next.scan = next.check(text.to_string(), now);
+            }
+            Action::Clear => {
+                next.current_image = None;
+                next.pending = None;
+                next.scan = ScanState::Idle;
+            }
+        }
+        next
+    }
+
+    /// Verifies with core, or parks the text until the trust data arrives.
+    fn check(&mut self, text: String, now: UnixTime) -> ScanState {
+        match &self.trust {
+            TrustState::Loading => {
+                self.pending = Some((text, now));
+                ScanState::WaitingForTrust
+            }
+            TrustState::Ready { data, .. } => {
+                let report = verify(&text, data.trust.as_ref(), data.revocations.as_ref(), now);
+                ScanState::Done(Rc::new(ScanResult {
+                    report,
+                    payload: text,
+                    source: Source::Offline,
+                }))
+            }
+        }
+    }
+}
+
+impl yew::Reducible for State {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        Rc::new(self.apply(action))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_support::{day, now, Fixture, REVOKED_ID};
+    use yanzheng_core::messages::explain;
+    use yanzheng_core::{base45, payload, Verdict};
+
+    fn loaded(fx: &Fixture) -> State {
+        State::new(Lang::Zh).apply(Action::TrustLoaded {
+            data: Rc::new(fx.data()),
+            now: now(),
+        })
+    }
+
+    fn verdict_of(state: &State) -> &Verdict {
+        match &state.scan {
+            ScanState::Done(r) => &r.report.verdict,
+            other => panic!("no verdict: {other:?}"),
+        }
+    }
+
+    fn pasted(state: &State, text: &str) -> State {
+        state.apply(Action::PayloadEntered {
+            text: text.into(),
+            now: now(),
+        })
+    }
+
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    fn starts_loading_in_chinese() {
+        let s = State::new(Lang::default());
+        assert_eq!(s.lang, Lang::Zh);
+        assert_eq!(s.trust, TrustState::Loading);
+        assert_eq!(s.scan.code(), "idle");
+        assert_eq!(s.apply(Action::SetLang(Lang::En)).lang, Lang::En);
+    }
+
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    fn a_valid_payload_is_valid_offline() {
+        let fx = Fixture::new();
+        let s = pasted(&loaded(&fx), &format!("  {}\n", fx.valid_payload()));
+        assert_eq!(verdict_of(&s).code(), "valid");
+        let ScanState::Done(r) = &s.scan else {
+            unreachable!()
+        };
+        assert_eq!(r.source.code(), "offline");
+        assert!(r.report.signature_verified);
+        let fields = r.report.fields.as_ref().expect("fields");
+        assert_eq!(fields.number_masked, "**************1234");
+        assert_eq!(
+            r.report.issuer.as_ref().map(|i| i.name.as_str()),
+            Some("江苏省应急管理厅")
+        );
+    }
+
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    fn dates_and_revocations_come_from_core() {
+        let fx = Fixture::new();
+        let s = loaded(&fx);
+        let mut expired = fx.certificate();
+        expired.valid_from = day(2018, 1, 1);
+        expired.first_issued = day(2018, 1, 1);
+        expired.valid_until = day(2024, 1, 1);
+        expired.review_due = Some(day(2021, 1, 1));
+        assert_eq!(
+            verdict_of(&pasted(&s, &fx.sign(&expired))).code(),
+            "expired"
+        );
+
+        let mut revoked = fx.certificate();
+        revoked.cert_id = REVOKED_ID;
+        assert_eq!(
+            verdict_of(&pasted(&s, &fx.sign(&revoked))).code(),
+            "revoked"
+        );
+
+        let mut soon = fx.certificate();
+        soon.review_due = Some(day(2025, 6, 20));
+        assert_eq!(
+            verdict_of(&pasted(&s, &fx.sign(&soon))).code(),
+            "review_due_soon"
+        );
+    }
+
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    fn a_tampered_signature_is_invalid_and_a_link_is_not_a_certificate() {
+        let fx = Fixture::new();
+        let s = loaded(&fx);
+        let text = fx.valid_payload();
+        let mut cose = base45::decode(&text[payload::PREFIX.len()..]).expect("base45");
+        let last = cose.len() - 1;
+        cose[last] ^= 1;
+        assert_eq!(
+            verdict_of(&pasted(&s, &payload::wrap(&cose))).code(),
+            "signature_invalid"
+        );
+        assert_eq!(
+            verdict_of(&pasted(&s, "https://fake.example/cert?id=1")),
+            &Verdict::NotACertificate {
+                what: yanzheng_core::verdict::NotCertificateKind::Link {
+                    host: "fake.example".into()
+                }
+            }
+        );
+    }
+
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    fn without_a_trust_list_a_scan_says_no_trust_data_never_forged() {
+        let fx = Fixture::new();
+        let mut data = fx.data();
+        data.trust = None;
+        let s = State::new(Lang::Zh)
+            .apply(Action::TrustLoaded {
+                data: Rc::new(data),
+                now: now(),
+            })
+            .apply(Action::PayloadEntered {
+                text: fx.valid_payload(),
+                now: now(),
+            });
+        let ScanState::Done(r) = &s.scan else {
+            panic!("no verdict")
+        };
+        assert!(matches!(
+            r.report.verdict,
+            Verdict::UnknownKey {
+                no_trust_data: true,
+                ..
+            }
+        ));
+        let words = explain(&r.report, Lang::Zh);
+        assert!(words.why.contains("不代表证件是假的"), "{}", words.why);
+    }
+
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    fn a_code_read_before_the_trust_data_is_checked_when_it_arrives() {
+        let fx = Fixture::new();
+        let s = State::new(Lang::Zh)
+            .apply(Action::ImageChosen { scan: 1 })
+            .apply(Action::ImageRead {
+                scan: 1,
+                outcome: ImageOutcome::Found {
+                    text: fx.valid_payload(),
+                },
+                now: now(),
+            });
+        assert_eq!(s.scan, ScanState::WaitingForTrust);
+        let s = s.apply(Action::TrustLoaded {
+            data: Rc::new(fx.data()),
+            now: now(),
+        });
+        assert_eq!(verdict_of(&s).code(), "valid");
+    }
+
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    fn image_outcomes_and_superseded_scans() {
+        let fx = Fixture::new();
+        let s = loaded(&fx).apply(Action::ImageChosen { scan: 1 });
+        assert_eq!(s.scan.code(), "reading");
+        let s = s.apply(Action::ImageChosen { scan: 2 });
+        let read = |s: &State, scan, outcome| {
+            s.apply(Action::ImageRead {
+                scan,
+                outcome,
+                now: now(),
+            })
+        };
+        // The first image's result arrives late: dropped.
+        let late = read(
+            &s,
+            1,
+            ImageOutcome::Found {
+                text: fx.valid_payload(),
+            },
+        );
+        assert_eq!(late.scan.code(), "reading");
+        assert_eq!(read(&s, 2, ImageOutcome::NoCode).scan.code(), "no_code");
+        let bad = read(&s, 2, ImageOutcome::Unreadable { detail: "x".into() });
+        assert_eq!(bad.scan.code(), "image_unreadable");
+        assert_eq!(bad.apply(Action::Clear).scan, ScanState::Idle);
+        // Blank input changes nothing.
+        assert_eq!(pasted(&bad, "  \n"), bad);
+    }
+}

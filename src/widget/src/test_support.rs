@@ -1,0 +1,161 @@
+//! Test fixtures: a root key, one issuer key, signed lists and payloads,
+//! built with core's signing functions, plus a minimal executor.
+
+use std::future::Future;
+use std::pin::pin;
+use std::task::{Context, Poll, Waker};
+
+use yanzheng_core::crypto::to_hex;
+use yanzheng_core::payload;
+use yanzheng_core::{
+    CertKind, Certificate, Date, IssuerKey, KeyStatus, RevocationList, SecretKey, Sex, TrustList,
+    UnixTime,
+};
+
+use crate::platform::MemoryFetch;
+use crate::trust_data::TrustData;
+
+/// Runs a future that completes without waiting (the in-memory fakes do).
+pub fn block_on<F: Future>(f: F) -> F::Output {
+    let mut f = pin!(f);
+    let mut cx = Context::from_waker(Waker::noop());
+    match f.as_mut().poll(&mut cx) {
+        Poll::Ready(v) => v,
+        Poll::Pending => panic!("the test future waited on something"),
+    }
+}
+
+/// 2025-06-01 00:00 in China: the lists' issue time and the tests' "now".
+pub fn now() -> UnixTime {
+    day(2025, 6, 1).start_in_china()
+}
+
+/// A date that exists.
+pub fn day(y: i32, m: u32, d: u32) -> Date {
+    Date::from_ymd(y, m, d).expect("test date")
+}
+
+/// The id the fixture's revocation list revokes.
+pub const REVOKED_ID: u64 = 3_201_000_000_000 + 13;
+
+/// A deployment: root, issuer key, signed lists.
+pub struct Fixture {
+    /// The root secret key.
+    pub root: SecretKey,
+    /// The issuer's secret key.
+    pub issuer: SecretKey,
+    /// Trust list file (version 3).
+    pub trust_list: Vec<u8>,
+    /// Revocation list file (version 5).
+    pub revocations: Vec<u8>,
+}
+
+impl Fixture {
+    /// The standard fixture.
+    pub fn new() -> Fixture {
+        Fixture::with_root_seed([7; 32])
+    }
+
+    /// A fixture under another root.
+    pub fn with_root_seed(seed: [u8; 32]) -> Fixture {
+        let root = SecretKey::from_seed(&seed);
+        let issuer = SecretKey::from_seed(&[9; 32]);
+        let key = IssuerKey {
+            key: issuer.public(),
+            issuer: "江苏省应急管理厅".into(),
+            region: 320_000,
+            types: vec![CertKind::SpecialOperations, CertKind::SafetyManagement],
+            sign_from: day(2019, 8, 10),
+            sign_until: day(2030, 12, 31),
+            status: KeyStatus::Active,
+        };
+        let issued = now();
+        let expires = UnixTime(issued.0 + 90 * 86_400);
+        let trust_list = TrustList::sign(3, issued, expires, &[key], &root);
+        let revocations = RevocationList::sign(5, issued, expires, &[REVOKED_ID], &root);
+        Fixture {
+            root,
+            issuer,
+            trust_list,
+            revocations,
+        }
+    }
+
+    /// The `config.json` naming this fixture's root.
+    pub fn config_json(&self) -> String {
+        format!(
+            r#"{{"root_public_key":"{}","trust_list_url":"trust-list","revocations_url":"revocations","lookup_url":"/v1/lookup"}}"#,
+            to_hex(&self.root.public().to_bytes())
+        )
+    }
+
+    /// Serves config, trust list and revocations at their default URLs.
+    pub fn fetch(&self) -> MemoryFetch {
+        MemoryFetch::default()
+            .with("config.json", self.config_json())
+            .with("trust-list", self.trust_list.clone())
+            .with("revocations", self.revocations.clone())
+    }
+
+    /// The loaded trust data.
+    pub fn data(&self) -> TrustData {
+        block_on(crate::trust_data::load(&self.fetch()))
+    }
+
+    /// A valid special-operations certificate (review due 2026-03-01).
+    pub fn certificate(&self) -> Certificate {
+        Certificate {
+            kind: CertKind::SpecialOperations,
+            name: "张伟".into(),
+            sex: Sex::Male,
+            number: "320102199001011234".into(),
+            region: 320_100,
+            cert_id: 3_201_000_000_000 + 1,
+            signed_on: day(2023, 3, 1),
+            first_issued: day(2023, 3, 1),
+            valid_from: day(2023, 3, 1),
+            valid_until: day(2029, 2, 28),
+            review_due: Some(day(2026, 3, 1)),
+            category: Some(1),
+            item: Some(102),
+            employer: None,
+            role: None,
+            industry: None,
+        }
+    }
+
+    /// Signs a certificate with the issuer key.
+    pub fn sign(&self, cert: &Certificate) -> String {
+        payload::encode(cert, &self.issuer).expect("valid test certificate")
+    }
+
+    /// The payload of [`Fixture::certificate`].
+    pub fn valid_payload(&self) -> String {
+        self.sign(&self.certificate())
+    }
+}
+
+/// Renders QR text as an RGBA image (4 px per module, 4-module quiet zone),
+/// as a canvas would hold a photo of it.
+pub fn qr_rgba(text: &str) -> (u32, u32, Vec<u8>) {
+    let code = qrcode::QrCode::with_error_correction_level(text, qrcode::EcLevel::M)
+        .expect("text fits a QR code");
+    let modules = code.width();
+    let colors = code.to_colors();
+    let (scale, quiet) = (4, 4);
+    let side = (modules + 2 * quiet) * scale;
+    let mut rgba = Vec::with_capacity(side * side * 4);
+    for y in 0..side {
+        for x in 0..side {
+            let (mx, my) = (
+                (x / scale).wrapping_sub(quiet),
+                (y / scale).wrapping_sub(quiet),
+            );
+            let dark =
+                mx < modules && my < modules && colors[my * modules + mx] == qrcode::Color::Dark;
+            let v = if dark { 0 } else { 255 };
+            rgba.extend_from_slice(&[v, v, v, 255]);
+        }
+    }
+    (side as u32, side as u32, rgba)
+}

@@ -1,0 +1,255 @@
+//! The page's own words in Simplified Chinese and English. The words for
+//! verdicts are core's ([`yanzheng_core::messages`]); these are the labels,
+//! states and trust-data notices around them.
+
+use yanzheng_core::messages::Lang;
+use yanzheng_core::{Date, UnixTime};
+
+use crate::trust_data::{LoadError, TrustFile};
+
+/// A fixed piece of text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Msg {
+    /// Page title.
+    Title,
+    /// What the page checks.
+    Subtitle,
+    /// The language button's text (names the other language).
+    OtherLanguage,
+    /// The photo button.
+    TakePhoto,
+    /// Under the photo button.
+    TakePhotoHint,
+    /// The paste field's label.
+    PasteLabel,
+    /// The paste field's submit button.
+    Check,
+    /// Trust data loading.
+    TrustLoading,
+    /// Decoding in progress.
+    Reading,
+    /// A code waits for the trust data.
+    Waiting,
+    /// No QR code in the image.
+    NoCode,
+    /// What to do about it.
+    NoCodeNext,
+    /// The image could not be read.
+    ImageUnreadable,
+    /// What to do about it.
+    ImageUnreadableNext,
+    /// "Next:" before the advice.
+    NextLabel,
+    /// How the verdict was reached.
+    CheckedOffline,
+    /// The fields were not verified, so they are hidden.
+    FieldsHidden,
+    /// No revocation list: revocation not checked.
+    RevocationsMissing,
+    /// The device clock was behind the trust data.
+    ClockRaised,
+    /// Field label.
+    Name,
+    /// Field label.
+    Sex,
+    /// Field label.
+    Number,
+    /// Field label.
+    CertType,
+    /// Field label.
+    Category,
+    /// Field label.
+    Item,
+    /// Field label.
+    Employer,
+    /// Field label.
+    Role,
+    /// Field label.
+    Industry,
+    /// Field label.
+    FirstIssued,
+    /// Field label.
+    Validity,
+    /// Field label.
+    ReviewDue,
+    /// Field label.
+    Issuer,
+    /// Field label.
+    TrustListLabel,
+    /// A note that the trust list has expired.
+    Expired,
+}
+
+/// The text of `msg` in `lang`.
+pub fn t(lang: Lang, msg: Msg) -> &'static str {
+    let zh = lang == Lang::Zh;
+    let (z, e) = match msg {
+        Msg::Title => ("证书核验", "Certificate check"),
+        Msg::Subtitle => (
+            "特种作业操作证 · 安全生产知识和管理能力考核合格证",
+            "Special-operations and safety-management certificates",
+        ),
+        Msg::OtherLanguage => ("English", "中文"),
+        Msg::TakePhoto => ("拍摄或选择二维码照片", "Take or choose a photo of the QR code"),
+        Msg::TakePhotoHint => (
+            "照片只在本机识别核验，不会上传。",
+            "The photo is checked on this device and never uploaded.",
+        ),
+        Msg::PasteLabel => ("或粘贴二维码内容", "Or paste the QR code's text"),
+        Msg::Check => ("核验", "Check"),
+        Msg::TrustLoading => ("正在加载信任名单…", "Loading the trust list…"),
+        Msg::Reading => ("正在识别二维码…", "Reading the QR code…"),
+        Msg::Waiting => (
+            "已读取二维码，正在等待信任名单…",
+            "QR code read; waiting for the trust list…",
+        ),
+        Msg::NoCode => ("照片中未找到二维码", "No QR code found in the image"),
+        Msg::NoCodeNext => (
+            "请让二维码完整、清晰地位于画面中，避免反光和遮挡，然后重新拍摄。",
+            "Make sure the whole QR code is in the picture and sharp, without glare, then try again.",
+        ),
+        Msg::ImageUnreadable => ("无法读取这张图片", "The image could not be read"),
+        Msg::ImageUnreadableNext => (
+            "请选择 JPEG 或 PNG 照片，或重新拍摄。",
+            "Choose a JPEG or PNG photo, or take a new one.",
+        ),
+        Msg::NextLabel => ("下一步：", "Next: "),
+        Msg::CheckedOffline => ("本机离线核验", "Checked offline on this device"),
+        // Neutral on purpose: an unknown key is not a forgery.
+        Msg::FieldsHidden => (
+            "签名未经验证，暂不显示证件内容。",
+            "The signature has not been verified, so the certificate's details are not shown.",
+        ),
+        Msg::RevocationsMissing => (
+            "撤销名单未能加载，未检查证书是否已被撤销。",
+            "The revocation list could not be loaded: revocation was not checked.",
+        ),
+        Msg::ClockRaised => (
+            "本机时钟早于信任名单的签发时间，已按名单时间核验。",
+            "This device's clock is behind the trust list, so the list's time was used.",
+        ),
+        Msg::Name => ("姓名", "Name"),
+        Msg::Sex => ("性别", "Sex"),
+        Msg::Number => ("证号", "ID number"),
+        Msg::CertType => ("证书", "Certificate"),
+        Msg::Category => ("作业类别", "Category"),
+        Msg::Item => ("操作项目", "Operation item"),
+        Msg::Employer => ("单位名称", "Employer"),
+        Msg::Role => ("职务", "Role"),
+        Msg::Industry => ("行业类别", "Industry"),
+        Msg::FirstIssued => ("初领日期", "First issued"),
+        Msg::Validity => ("有效期", "Valid"),
+        Msg::ReviewDue => ("应复审日期", "Review due"),
+        Msg::Issuer => ("签发机关", "Issued by"),
+        Msg::TrustListLabel => ("信任名单", "Trust list"),
+        Msg::Expired => ("已过期", "expired"),
+    };
+    if zh {
+        z
+    } else {
+        e
+    }
+}
+
+/// How long ago something happened, coarsely ("3 天前", "3 days ago").
+pub fn age(lang: Lang, seconds: u64) -> String {
+    let zh = lang == Lang::Zh;
+    let (hours, days) = (seconds / 3600, seconds / 86_400);
+    match (zh, hours, days) {
+        (true, 0, _) => "刚刚".into(),
+        (false, 0, _) => "just now".into(),
+        (true, h, 0) => format!("{h} 小时前"),
+        (false, 1, 0) => "1 hour ago".into(),
+        (false, h, 0) => format!("{h} hours ago"),
+        (true, _, d) => format!("{d} 天前"),
+        (false, _, 1) => "1 day ago".into(),
+        (false, _, d) => format!("{d} days ago"),
+    }
+}
+
+/// A list's version, issue date and age: "第 3 版，2025-06-01 签发（2 天前）".
+pub fn list_version(lang: Lang, version: u64, issued_at: UnixTime, now: UnixTime) -> String {
+    let issued = Date::in_china_at(issued_at);
+    let ago = age(lang, now.0.saturating_sub(issued_at.0));
+    match lang {
+        Lang::Zh => format!("第 {version} 版，{issued} 签发（{ago}）"),
+        Lang::En => format!("version {version}, issued {issued} ({ago})"),
+    }
+}
+
+/// The banner line for loaded lists.
+pub fn trust_ready(lang: Lang, trust: &str, revocations: Option<&str>) -> String {
+    match (lang, revocations) {
+        (Lang::Zh, Some(r)) => format!("信任名单{trust}；撤销名单{r}"),
+        (Lang::Zh, None) => format!("信任名单{trust}"),
+        (Lang::En, Some(r)) => format!("Trust list {trust}; revocation list {r}"),
+        (Lang::En, None) => format!("Trust list {trust}"),
+    }
+}
+
+/// A notice for a file that failed to load, saying what it means for scans.
+pub fn load_problem(lang: Lang, file: TrustFile, error: &LoadError) -> String {
+    let zh = lang == Lang::Zh;
+    match (file, zh) {
+        (TrustFile::Config | TrustFile::TrustList, true) => {
+            let what = if file == TrustFile::Config {
+                "配置文件"
+            } else {
+                "信任名单"
+            };
+            format!(
+                "无法加载{what}（{error}）。扫描结果将显示“本机尚无信任数据”——这不代表证件是假的。请联网后刷新页面。"
+            )
+        }
+        (TrustFile::Config | TrustFile::TrustList, false) => {
+            let what = if file == TrustFile::Config {
+                "configuration"
+            } else {
+                "trust list"
+            };
+            format!(
+                "Could not load the {what} ({error}). Scans will say there is no trust data on this device; that does not mean a card is fake. Go online and reload the page."
+            )
+        }
+        (TrustFile::Revocations, true) => {
+            format!("无法加载撤销名单（{error}），核验时不能检查证书是否已被撤销。")
+        }
+        (TrustFile::Revocations, false) => format!(
+            "Could not load the revocation list ({error}); checks cannot tell whether a certificate was revoked."
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::platform::FetchError;
+
+    #[test]
+    fn ages_read_naturally() {
+        assert_eq!(age(Lang::Zh, 59), "刚刚");
+        assert_eq!(age(Lang::Zh, 7200), "2 小时前");
+        assert_eq!(age(Lang::En, 3 * 86_400 + 5), "3 days ago");
+        assert_eq!(age(Lang::En, 86_400), "1 day ago");
+    }
+
+    #[test]
+    fn a_missing_trust_list_is_explained_as_no_trust_data() {
+        let e = LoadError::Fetch(FetchError::Status(404));
+        let zh = load_problem(Lang::Zh, TrustFile::TrustList, &e);
+        assert!(
+            zh.contains("HTTP 404") && zh.contains("不代表证件是假的"),
+            "{zh}"
+        );
+        let en = load_problem(Lang::En, TrustFile::TrustList, &e);
+        assert!(en.contains("does not mean a card is fake"), "{en}");
+    }
+
+    #[test]
+    fn every_message_exists_in_both_languages() {
+        for m in [Msg::Title, Msg::NoCode, Msg::ImageUnreadable, Msg::Number] {
+            assert_ne!(t(Lang::Zh, m), t(Lang::En, m));
+            assert!(!t(Lang::Zh, m).is_empty());
+        }
+    }
+}

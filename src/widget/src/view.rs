@@ -1,0 +1,316 @@
+//! Renders a [`State`]. No effects and no decisions: verdicts and their
+//! words come from core, the shell supplies the event callbacks.
+//!
+//! The DOM contract the end-to-end tests rely on: the result area has
+//! `data-state` ([`ScanState::code`]); a verdict is a `.result` element with
+//! `data-verdict` (core's code) and `data-source`; the trust banner has
+//! `data-trust` (`loading`, `ready` or `failed`).
+
+use yanzheng_core::messages::{explain, Lang, Tone};
+use yanzheng_core::verdict::ShownFields;
+use yanzheng_core::{CertKind, Report};
+use yew::prelude::*;
+
+use crate::state::{ScanResult, ScanState, State, TrustState};
+use crate::text::{self, t, Msg};
+use crate::trust_data::{TrustData, TrustFile};
+
+/// The callbacks and element references the page needs from the shell.
+#[derive(Clone, PartialEq)]
+pub struct Handlers {
+    /// The file input changed.
+    pub on_file: Callback<Event>,
+    /// The paste form was submitted.
+    pub on_paste: Callback<SubmitEvent>,
+    /// The language button was pressed.
+    pub on_lang: Callback<MouseEvent>,
+    /// The paste field (the shell reads its value).
+    pub paste_field: NodeRef,
+}
+
+/// The whole page.
+pub fn page(state: &State, h: &Handlers) -> Html {
+    let lang = state.lang;
+    html! {
+        <main class="page">
+            <header class="top">
+                <div class="titles">
+                    <h1>{ t(lang, Msg::Title) }</h1>
+                    <p class="subtitle">{ t(lang, Msg::Subtitle) }</p>
+                </div>
+                // Named by its visible text, in the language it switches to.
+                <button type="button" class="lang" lang={other_lang(lang).tag()}
+                    onclick={h.on_lang.clone()}>
+                    { t(lang, Msg::OtherLanguage) }
+                </button>
+            </header>
+            { trust_banner(state) }
+            { result_area(state) }
+            <section class="scan">
+                <input id="photo" class="file-input" type="file" accept="image/*"
+                    capture="environment" onchange={h.on_file.clone()} />
+                <label for="photo" class="photo-button">
+                    <span class="camera" aria-hidden="true"></span>
+                    { t(lang, Msg::TakePhoto) }
+                </label>
+                <p class="hint">{ t(lang, Msg::TakePhotoHint) }</p>
+            </section>
+            <form class="paste" onsubmit={h.on_paste.clone()}>
+                <label for="payload">{ t(lang, Msg::PasteLabel) }</label>
+                <textarea id="payload" ref={h.paste_field.clone()} rows="3"
+                    autocomplete="off" autocapitalize="off" spellcheck="false" />
+                <button type="submit" class="check">{ t(lang, Msg::Check) }</button>
+            </form>
+            <p class="sr-only" role="status" aria-live="polite" aria-atomic="true">
+                { announcement(state) }
+            </p>
+        </main>
+    }
+}
+
+fn other_lang(lang: Lang) -> Lang {
+    match lang {
+        Lang::Zh => Lang::En,
+        Lang::En => Lang::Zh,
+    }
+}
+
+/// What the live region says: the headline of whatever the result area
+/// shows, so a screen reader hears each outcome once.
+pub fn announcement(state: &State) -> String {
+    let lang = state.lang;
+    match &state.scan {
+        ScanState::Idle => String::new(),
+        ScanState::Reading => t(lang, Msg::Reading).into(),
+        ScanState::WaitingForTrust => t(lang, Msg::Waiting).into(),
+        ScanState::NoCode => t(lang, Msg::NoCode).into(),
+        ScanState::ImageUnreadable { .. } => t(lang, Msg::ImageUnreadable).into(),
+        ScanState::Done(r) => {
+            let words = explain(&r.report, lang);
+            format!("{} {}", words.headline, words.why)
+        }
+    }
+}
+
+/// The trust-data banner.
+pub fn trust_banner(state: &State) -> Html {
+    let lang = state.lang;
+    let TrustState::Ready { data, loaded_at } = &state.trust else {
+        return html! {
+            <section class="trust" data-trust="loading">
+                <p>{ t(lang, Msg::TrustLoading) }</p>
+            </section>
+        };
+    };
+    let status = if data.trust.is_some() {
+        "ready"
+    } else {
+        "failed"
+    };
+    let summary = data.trust.as_ref().map(|tl| {
+        let mut s = text::list_version(lang, tl.version, tl.issued_at, *loaded_at);
+        if tl.is_expired(*loaded_at) {
+            s = format!("{s} · {}", t(lang, Msg::Expired));
+        }
+        let r = data
+            .revocations
+            .as_ref()
+            .map(|r| text::list_version(lang, r.version, r.issued_at, *loaded_at));
+        text::trust_ready(lang, &s, r.as_deref())
+    });
+    html! {
+        <section class={classes!("trust", (status == "failed").then_some("trust-failed"))}
+            data-trust={status}>
+            if let Some(s) = summary { <p>{ s }</p> }
+            { for problems(data, lang) }
+        </section>
+    }
+}
+
+fn problems(data: &TrustData, lang: Lang) -> impl Iterator<Item = Html> + '_ {
+    data.problems.iter().map(move |p| {
+        let class = if p.file == TrustFile::Revocations {
+            "problem"
+        } else {
+            "problem serious"
+        };
+        html! { <p class={class}>{ text::load_problem(lang, p.file, &p.error) }</p> }
+    })
+}
+
+/// The result area (empty until something is scanned).
+pub fn result_area(state: &State) -> Html {
+    let lang = state.lang;
+    let inner = match &state.scan {
+        ScanState::Idle => Html::default(),
+        ScanState::Reading => progress(t(lang, Msg::Reading)),
+        ScanState::WaitingForTrust => progress(t(lang, Msg::Waiting)),
+        ScanState::NoCode => notice(lang, Msg::NoCode, Msg::NoCodeNext, None),
+        ScanState::ImageUnreadable { detail } => notice(
+            lang,
+            Msg::ImageUnreadable,
+            Msg::ImageUnreadableNext,
+            Some(detail),
+        ),
+        ScanState::Done(r) => result(state, r),
+    };
+    html! {
+        <div class="result-area" data-state={state.scan.code()}>{ inner }</div>
+    }
+}
+
+fn progress(words: &str) -> Html {
+    html! {
+        <div class="progress">
+            <span class="spinner" aria-hidden="true"></span>
+            <p>{ words.to_string() }</p>
+        </div>
+    }
+}
+
+fn notice(lang: Lang, headline: Msg, next: Msg, detail: Option<&str>) -> Html {
+    html! {
+        <section class="notice tone-unknown">
+            <div class="verdict-head">
+                <span class="icon" aria-hidden="true">{ "?" }</span>
+                <h2>{ t(lang, headline) }</h2>
+            </div>
+            <p class="next">{ t(lang, next) }</p>
+            if let Some(d) = detail { <p class="detail">{ d.to_string() }</p> }
+        </section>
+    }
+}
+
+fn tone_class(tone: Tone) -> (&'static str, &'static str) {
+    match tone {
+        Tone::Good => ("tone-good", "✓"),
+        Tone::Caution => ("tone-caution", "!"),
+        Tone::Bad => ("tone-bad", "✕"),
+        Tone::Unknown => ("tone-unknown", "?"),
+    }
+}
+
+fn result(state: &State, r: &ScanResult) -> Html {
+    let lang = state.lang;
+    let report = &r.report;
+    let words = explain(report, lang);
+    let (class, icon) = tone_class(words.tone);
+    let details = if report.signature_verified {
+        report
+            .fields
+            .as_ref()
+            .map(|f| fields(lang, f, report))
+            .unwrap_or_default()
+    } else if report.fields.is_some() {
+        html! { <p class="note">{ t(lang, Msg::FieldsHidden) }</p> }
+    } else {
+        Html::default()
+    };
+    let no_revocations = report.trust_list.is_some() && report.revocations.is_none();
+    let trust_line = report.trust_list.map(|tl| {
+        let mut s = text::list_version(lang, tl.version, tl.issued_at, report.checked_at);
+        if report.checked_at > tl.expires_at {
+            s = format!("{s} · {}", t(lang, Msg::Expired));
+        }
+        format!("{}{}", t(lang, Msg::TrustListLabel), s)
+    });
+    html! {
+        <section class={classes!("result", class)} data-verdict={report.verdict.code()}
+            data-source={r.source.code()}>
+            <div class="verdict-head">
+                <span class="icon" aria-hidden="true">{ icon }</span>
+                <h2>{ words.headline }</h2>
+            </div>
+            <p class="why">{ words.why }</p>
+            <p class="next"><strong>{ t(lang, Msg::NextLabel) }</strong>{ words.next }</p>
+            { details }
+            if no_revocations { <p class="note warn">{ t(lang, Msg::RevocationsMissing) }</p> }
+            if report.clock_raised { <p class="note">{ t(lang, Msg::ClockRaised) }</p> }
+            <p class="meta">
+                { t(lang, Msg::CheckedOffline) }
+                if let Some(line) = trust_line { { " · " }{ line } }
+            </p>
+        </section>
+    }
+}
+
+fn row(label: &str, value: String) -> Html {
+    html! { <><dt>{ label.to_string() }</dt><dd>{ value }</dd></> }
+}
+
+/// The masked ID number with its visible last digits set large: the
+/// inspector compares exactly those with the holder's ID card.
+fn number(lang: Lang, masked: &str) -> Html {
+    let split = masked
+        .char_indices()
+        .find(|&(_, c)| c != '*')
+        .map_or(masked.len(), |(i, _)| i);
+    let (hidden, shown) = masked.split_at(split);
+    html! {
+        <>
+            <dt>{ t(lang, Msg::Number) }</dt>
+            <dd class="number">
+                <span class="hidden-digits">{ hidden.to_string() }</span>
+                <span class="last-digits">{ shown.to_string() }</span>
+            </dd>
+        </>
+    }
+}
+
+fn fields(lang: Lang, f: &ShownFields, report: &Report) -> Html {
+    let zh = lang == Lang::Zh;
+    let named = |n: &yanzheng_core::verdict::NamedCode| {
+        if zh {
+            n.zh.clone()
+        } else {
+            n.en.clone()
+        }
+    };
+    let mut rows = vec![
+        html! {
+            <><dt>{ t(lang, Msg::Name) }</dt><dd class="holder">{ f.name.clone() }</dd></>
+        },
+        number(lang, &f.number_masked),
+        row(t(lang, Msg::Sex), f.sex.label(zh).into()),
+        row(t(lang, Msg::CertType), f.kind.title(zh).into()),
+    ];
+    match f.kind {
+        CertKind::SpecialOperations => {
+            if let Some(c) = &f.category {
+                rows.push(row(t(lang, Msg::Category), named(c)));
+            }
+            if let Some(i) = &f.item {
+                rows.push(row(t(lang, Msg::Item), named(i)));
+            }
+        }
+        CertKind::SafetyManagement => {
+            if let Some(e) = &f.employer {
+                rows.push(row(t(lang, Msg::Employer), e.clone()));
+            }
+            if let Some(r) = &f.role {
+                rows.push(row(t(lang, Msg::Role), named(r)));
+            }
+            if let Some(i) = &f.industry {
+                rows.push(row(t(lang, Msg::Industry), named(i)));
+            }
+        }
+    }
+    rows.push(html! {
+        <>
+            <dt>{ t(lang, Msg::Validity) }</dt>
+            <dd>
+                <span class="nowrap">{ f.valid_from.to_string() }</span>
+                { if zh { " 至 " } else { " to " } }
+                <span class="nowrap">{ f.valid_until.to_string() }</span>
+            </dd>
+        </>
+    });
+    if let Some(d) = f.review_due {
+        rows.push(row(t(lang, Msg::ReviewDue), d.to_string()));
+    }
+    rows.push(row(t(lang, Msg::FirstIssued), f.first_issued.to_string()));
+    if let Some(i) = &report.issuer {
+        rows.push(row(t(lang, Msg::Issuer), i.name.clone()));
+    }
+    html! { <dl class="fields">{ for rows }</dl> }
+}
