@@ -23,6 +23,8 @@ commands:
                  browser tests (wasm-bindgen-test in headless Chromium), end-to-end tests
   setup          only install the tools the other commands need
   build-widget   build the widget into www/pkg (release wasm, wasm-bindgen, wasm-opt)
+  bench-decode   QR decoding over ../shared/qr-samples, native and wasm (node), with rqrr
+                 as-is as the reference in the same run; extra options go to bench-decode
 ";
 
 fn main() -> ExitCode {
@@ -33,6 +35,7 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("setup") => setup(),
         Some("build-widget") => setup().and_then(|_| build_widget()),
+        Some("bench-decode") => setup().and_then(|_| bench_decode(&args[1..])),
         Some("-h" | "--help" | "help") | None => {
             print!("{USAGE}");
             Ok(())
@@ -293,6 +296,42 @@ fn gzip_size(file: &Path) -> Option<usize> {
         .ok()
         .filter(|o| o.status.success())
         .map(|o| o.stdout.len())
+}
+
+fn bench_decode(extra: &[String]) -> Result<()> {
+    step("build the decoder for wasm (its own speed profile: src/bench/wasm)");
+    let wasm_dir = root().join("src/bench/wasm");
+    let wasm_target = wasm_dir.join("target");
+    run_cmd(
+        Command::new(env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .args(["build", "--release", "--target", WASM_TARGET])
+            .current_dir(&wasm_dir)
+            .env("CARGO_TARGET_DIR", &wasm_target),
+    )?;
+    run_cmd(
+        Command::new("wasm-bindgen")
+            .args(["--target", "nodejs", "--out-dir"])
+            .arg(wasm_dir.join("pkg"))
+            .arg(
+                wasm_target
+                    .join(WASM_TARGET)
+                    .join("release/yanzheng_bench_wasm.wasm"),
+            ),
+    )?;
+    step("bench-decode (native and wasm)");
+    run_cmd(
+        cargo()
+            .args([
+                "run",
+                "--release",
+                "-p",
+                "yanzheng-bench",
+                "--bin",
+                "bench-decode",
+                "--",
+            ])
+            .args(extra),
+    )
 }
 
 fn build_cli() -> Result<PathBuf> {

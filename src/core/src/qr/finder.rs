@@ -1,0 +1,249 @@
+//! Finder patterns: the three 7x7 squares (dark ring, light ring, 3x3 dark
+//! stone) in a code's corners. Any straight line through a finder's centre
+//! crosses dark, light, dark, light, dark in the ratio 1:1:3:1:1, at any
+//! rotation and, near enough, under perspective; so rows are scanned for that
+//! ratio and each hit is confirmed across a column and a diagonal. Ring gaps
+//! from blur or wear do not matter as long as the cuts through the centre
+//! survive (a flood fill of the ring, as quirc and rqrr do, breaks there).
+
+use super::geometry::Pt;
+use super::image::Bits;
+
+/// A located finder pattern.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Finder {
+    /// Centre of the stone.
+    pub c: Pt,
+    /// Width of the pattern along rows and columns, divided by 7 (larger
+    /// than a module when the code is rotated; only a hint).
+    pub module: f64,
+    /// How many scan rows confirmed it.
+    pub hits: u32,
+}
+
+/// Module size if the five run lengths are 1:1:3:1:1 within `tol` modules.
+fn ratio(c: [usize; 5], tol: f64) -> Option<f64> {
+    let total: usize = c.iter().sum();
+    if total < 7 {
+        return None;
+    }
+    let m = total as f64 / 7.0;
+    let t = m * tol;
+    let near = |v: usize, want: f64, slack: f64| (v as f64 - want).abs() < slack;
+    (near(c[0], m, t)
+        && near(c[1], m, t)
+        && near(c[2], 3.0 * m, 3.0 * t)
+        && near(c[3], m, t)
+        && near(c[4], m, t))
+    .then_some(m)
+}
+
+/// The five runs crossed walking through dark pixel `(px, py)` in direction
+/// `(dx, dy)` both ways, and the offset (in steps, from the pixel's top-left
+/// corner) of the middle run's centre. `None` if a run exceeds `max_run` steps.
+fn runs_through(
+    bits: &Bits,
+    invert: bool,
+    px: i64,
+    py: i64,
+    dx: i64,
+    dy: i64,
+    max_run: usize,
+) -> Option<([usize; 5], f64)> {
+    if bits.at(px, py) == invert {
+        return None;
+    }
+    let walk = |sign: i64, first: i64| -> Option<[usize; 3]> {
+        let mut counts = [0usize; 3];
+        let mut phase = 0;
+        let mut s = first;
+        while phase < 3 {
+            let dark = bits.at(px + sign * s * dx, py + sign * s * dy) != invert;
+            if dark == (phase != 1) {
+                counts[phase] += 1;
+                if counts[phase] > max_run {
+                    return None;
+                }
+                s += 1;
+            } else {
+                phase += 1;
+            }
+        }
+        Some(counts)
+    };
+    let back = walk(-1, 0)?;
+    let fwd = walk(1, 1)?;
+    let counts = [back[2], back[1], back[0] + fwd[0], fwd[1], fwd[2]];
+    Some((counts, 1.0 + (fwd[0] as f64 - back[0] as f64) / 2.0))
+}
+
+/// Confirms a row hit centred at `cx` on row `y`: a column cut, a second row
+/// cut at the column's centre, then a diagonal cut must all show the pattern.
+fn confirm(bits: &Bits, invert: bool, cx: f64, y: usize, row_total: usize) -> Option<Finder> {
+    let max_run = row_total.max(4);
+    let px = cx as i64;
+    let (v, voff) = runs_through(bits, invert, px, y as i64, 0, 1, max_run)?;
+    ratio(v, 0.5)?;
+    let v_total: usize = v.iter().sum();
+    if v_total * 2 < row_total || v_total > row_total * 2 {
+        return None;
+    }
+    let cy = y as f64 + voff;
+    let (h, hoff) = runs_through(bits, invert, px, cy as i64, 1, 0, max_run)?;
+    ratio(h, 0.5)?;
+    let cx = px as f64 + hoff;
+    let h_total: usize = h.iter().sum();
+    let (d, _) = runs_through(bits, invert, cx as i64, cy as i64, 1, 1, max_run)?;
+    ratio(d, 0.75)?;
+    Some(Finder {
+        c: Pt::new(cx, cy),
+        module: (h_total + v_total) as f64 / 14.0,
+        hits: 1,
+    })
+}
+
+/// All finder patterns in the image, most-confirmed first: `[0]` dark on
+/// light, `[1]` light on dark (inverted codes), from one pass over every
+/// `row_step`-th row.
+pub(crate) fn find(bits: &Bits, row_step: usize) -> [Vec<Finder>; 2] {
+    let mut found: [Vec<Finder>; 2] = [Vec::new(), Vec::new()];
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    let w = bits.width;
+    for y in (0..bits.height).step_by(row_step.max(1)) {
+        let row = bits.row(y);
+        runs.clear();
+        let mut start = 0;
+        for x in 1..=w {
+            if x == w || row[x] != row[start] {
+                runs.push((start, x - start));
+                start = x;
+            }
+        }
+        // Runs alternate; run i is dark when i has the parity of the first.
+        let first_light = usize::from(row.first().is_some_and(|&d| d == 0));
+        for i in 0..runs.len().saturating_sub(4) {
+            let c = [
+                runs[i].1,
+                runs[i + 1].1,
+                runs[i + 2].1,
+                runs[i + 3].1,
+                runs[i + 4].1,
+            ];
+            if ratio(c, 0.5).is_some() {
+                let invert = i % 2 != first_light;
+                let cx = runs[i + 2].0 as f64 + runs[i + 2].1 as f64 / 2.0;
+                if let Some(f) = confirm(bits, invert, cx, y, c.iter().sum()) {
+                    merge(&mut found[usize::from(invert)], f);
+                }
+            }
+        }
+    }
+    for f in &mut found {
+        f.sort_by_key(|g| std::cmp::Reverse(g.hits));
+    }
+    found
+}
+
+/// Adds a confirmed hit to the finder it belongs to, or as a new one.
+fn merge(found: &mut Vec<Finder>, f: Finder) {
+    for g in found.iter_mut() {
+        let m = g.module.max(f.module);
+        if g.c.dist(f.c) <= 1.5 * m && g.module.max(f.module) <= 1.6 * g.module.min(f.module) {
+            let (a, b) = (f64::from(g.hits), 1.0);
+            g.c = Pt::new(
+                (g.c.x * a + f.c.x * b) / (a + b),
+                (g.c.y * a + f.c.y * b) / (a + b),
+            );
+            g.module = (g.module * a + f.module * b) / (a + b);
+            g.hits += 1;
+            return;
+        }
+    }
+    found.push(f);
+}
+
+/// Three finders as they sit in a code: top-left (the corner), top-right,
+/// bottom-left, in the code's own orientation.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Triple {
+    pub tl: Finder,
+    pub tr: Finder,
+    pub bl: Finder,
+    /// Lower is more square-like.
+    pub badness: f64,
+}
+
+/// Triples of finders that could be one code's corners, most plausible first.
+/// `limit` bounds how many finders are combined.
+pub(crate) fn triples(finders: &[Finder], limit: usize) -> Vec<Triple> {
+    let fs = &finders[..finders.len().min(limit)];
+    let mut out = Vec::new();
+    for i in 0..fs.len() {
+        for j in i + 1..fs.len() {
+            for k in j + 1..fs.len() {
+                if let Some(t) = arrange(fs[i], fs[j], fs[k]) {
+                    out.push(t);
+                }
+            }
+        }
+    }
+    out.sort_by(|a, b| a.badness.total_cmp(&b.badness));
+    out
+}
+
+fn arrange(a: Finder, b: Finder, c: Finder) -> Option<Triple> {
+    let (mmin, mmax) = (
+        a.module.min(b.module).min(c.module),
+        a.module.max(b.module).max(c.module),
+    );
+    if mmax > 2.5 * mmin {
+        return None;
+    }
+    // The corner is opposite the longest side.
+    let (ab, bc, ca) = (a.c.dist(b.c), b.c.dist(c.c), c.c.dist(a.c));
+    let (corner, p, q) = if bc >= ab && bc >= ca {
+        (a, b, c)
+    } else if ca >= ab && ca >= bc {
+        (b, c, a)
+    } else {
+        (c, a, b)
+    };
+    let (u, v) = (p.c.sub(corner.c), q.c.sub(corner.c));
+    let (lu, lv) = (u.len(), v.len());
+    if lu.min(lv) < 1.0 {
+        return None;
+    }
+    // Legs of a square seen in perspective: similar lengths, near-right angle.
+    let leg_ratio = lu.max(lv) / lu.min(lv);
+    let cos = u.dot(v) / (lu * lv);
+    if leg_ratio > 2.0 || cos.abs() > 0.5 {
+        return None;
+    }
+    // At least a version 1 code between them (14 modules centre to centre),
+    // at most a version 40 (170).
+    let modules = (lu + lv) / 2.0 / mmin.min(mmax);
+    if modules < 7.0 || (lu + lv) / 2.0 / mmax > 200.0 {
+        return None;
+    }
+    let (tr, bl) = if u.cross(v) > 0.0 { (p, q) } else { (q, p) };
+    let badness = leg_ratio.ln() + cos.abs() + (mmax / mmin).ln();
+    Some(Triple {
+        tl: corner,
+        tr,
+        bl,
+        badness,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ratio_accepts_one_one_three_one_one() {
+        assert!(ratio([2, 2, 6, 2, 2], 0.5).is_some());
+        assert!(ratio([3, 2, 7, 2, 3], 0.5).is_some());
+        assert!(ratio([2, 2, 2, 2, 2], 0.5).is_none());
+        assert!(ratio([1, 1, 1, 1, 1], 0.5).is_none());
+    }
+}
