@@ -91,6 +91,7 @@ async function openPage({ failTrustList = false } = {}) {
   await page.waitForSelector(failTrustList ? '[data-trust="failed"]' : '[data-trust="ready"]', { timeout: 30_000 });
   return {
     page,
+    context,
     errors,
     close: () => context.close(),
   };
@@ -253,6 +254,133 @@ describe('other inputs', () => {
       assert.match(got.text, /本机尚无信任数据/);
       assert.match(got.text, /不代表证件是假的/);
       assert.doesNotMatch(got.text, /伪造/);
+      assert.deepEqual(errors, []);
+    } finally {
+      await close();
+    }
+  });
+
+  test('after the first visit the checker works offline, with the saved trust lists', async (t) => {
+    const { page, context, errors, close } = await openPage();
+    try {
+      // The first visit installs the service worker; a page loaded after
+      // that is controlled by it.
+      await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+      await page.reload();
+      await page.waitForSelector('[data-trust="ready"]', { timeout: 30_000 });
+      const online = (await page.textContent('[data-trust]')).trim();
+      await context.setOffline(true);
+      await page.reload();
+      const banner = await page.waitForSelector('[data-trust="ready"][data-saved-copy]', { timeout: 30_000 });
+      const text = (await banner.textContent()).trim();
+      t.diagnostic(`online banner: ${online}`);
+      t.diagnostic(`offline banner: ${text}`);
+      assert.match(text, /第 \d+ 版/);
+      assert.match(text, /本机保存的副本/);
+      const got = await scanFile(page, join(demo, 'valid.png'));
+      t.diagnostic(`valid.png offline: ${got.verdict} | ${got.headline}`);
+      assert.equal(got.verdict, 'valid');
+      assert.equal(got.source, 'offline');
+      // Every result names the trust list's version and age.
+      assert.match(got.text, /信任名单第 \d+ 版，.*签发（.*）/);
+      assert.deepEqual(errors, []);
+    } finally {
+      await close();
+    }
+  });
+
+  test('manual entry looks the number and name up online, in a POST body', async (t) => {
+    const { page, context, errors, close } = await openPage();
+    const sent = [];
+    // A fixture for the registry's POST /v1/lookup (its API: {number, name}
+    // → found | not_found).
+    await page.route('**/v1/lookup', async (route) => {
+      const req = route.request();
+      const body = JSON.parse(req.postData() ?? '{}');
+      sent.push({ method: req.method(), url: req.url(), body });
+      if (body.number === '11010119900307001X' && body.name === '张三') {
+        await route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({
+          status: 'found',
+          certificates: [{
+            type: 'special_operations',
+            title: { zh: '特种作业操作证', en: 'Special operations certificate' },
+            cert_id: 7, name_masked: '张*', number_masked: '**************001X',
+            category: { code: 1, zh: '电工作业', en: 'Electrical work' },
+            item: { code: 2, zh: '低压电工作业', en: 'Low-voltage electrical work' },
+            first_issued: '2020-03-01', valid_from: '2020-03-01', valid_until: '2026-03-01',
+            review_due: '2023-03-01', issuer: '江苏省应急管理厅', region: 320000,
+            revoked: false, updated_at: '2025-01-01T00:00:00Z',
+          }],
+        }) });
+      } else {
+        await route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({
+          status: 'not_found',
+          message: { zh: '未查到与该证号和姓名相符的证书。新发的证书一般约需3天才能查到。查不到不等于证书是假的。', en: 'Not found.' },
+        }) });
+      }
+    });
+    try {
+      // A mistyped number is caught before anything is sent.
+      await page.fill('#lookup-number', '1101011990');
+      await page.fill('#lookup-name', '张三');
+      await page.click('[data-action="lookup"]');
+      await page.waitForSelector('[data-lookup="invalid"]');
+      assert.equal(sent.length, 0);
+
+      await page.fill('#lookup-number', '11010119900307001x');
+      await page.click('[data-action="lookup"]');
+      const found = await page.waitForSelector('[data-lookup="found"][data-source="online"]', { timeout: 15_000 });
+      const text = (await found.textContent()).trim();
+      t.diagnostic(`found: ${text.slice(0, 120)}`);
+      assert.match(text, /低压电工作业/);
+      assert.match(text, /001X/);
+      assert.doesNotMatch(text, /11010119900307001X/);
+      assert.equal(sent.length, 1);
+      assert.equal(sent[0].method, 'POST');
+      assert.deepEqual(sent[0].body, { number: '11010119900307001X', name: '张三' });
+      assert.doesNotMatch(sent[0].url, /1101|%E5%BC%A0/);
+
+      await page.fill('#lookup-name', '李四');
+      await page.click('[data-action="lookup"]');
+      const none = await page.waitForSelector('[data-lookup="not_found"]', { timeout: 15_000 });
+      const noneText = (await none.textContent()).trim();
+      t.diagnostic(`not found: ${noneText.slice(0, 80)}`);
+      assert.match(noneText, /3天/);
+      assert.doesNotMatch(noneText, /伪造/);
+
+      await context.setOffline(true);
+      await page.click('[data-action="lookup"]');
+      const offline = await page.waitForSelector('[data-lookup="offline"]', { timeout: 15_000 });
+      assert.match((await offline.textContent()).trim(), /没有网络/);
+      assert.equal(sent.length, 2, 'nothing is sent while offline');
+      assert.deepEqual(errors, []);
+    } finally {
+      await close();
+    }
+  });
+
+  test('an unknown key goes to the online lookup with the QR\'s number and name', async (t) => {
+    const { page, errors, close } = await openPage();
+    const sent = [];
+    await page.route('**/v1/lookup', async (route) => {
+      sent.push({ method: route.request().method(), body: JSON.parse(route.request().postData() ?? '{}') });
+      await route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({
+        status: 'not_found',
+        message: { zh: '未查到。新发的证书一般约需3天才能查到。', en: 'Not found.' },
+      }) });
+    });
+    try {
+      const got = await scanFile(page, join(demo, 'unknown_key.png'));
+      assert.equal(got.verdict, 'unknown_key');
+      await page.click('.result [data-action="check-online"]');
+      const answer = await page.waitForSelector('[data-lookup="not_found"][data-source="online"]', { timeout: 15_000 });
+      t.diagnostic(`unknown_key → online: ${(await answer.textContent()).trim().slice(0, 60)}`);
+      assert.equal(sent.length, 1);
+      assert.equal(sent[0].method, 'POST');
+      assert.match(sent[0].body.number, /^\d{17}[\dX]$/);
+      assert.ok(sent[0].body.name.length > 0);
+      // The offline verdict stays on screen beside the online answer.
+      assert.ok(await page.$('.result[data-verdict="unknown_key"][data-source="offline"]'));
       assert.deepEqual(errors, []);
     } finally {
       await close();

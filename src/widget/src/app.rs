@@ -2,19 +2,26 @@
 //! (loading trust data, reading images, remembering the language). It
 //! decides nothing; [`State::apply`] and core do.
 
+use std::cell::Cell;
 use std::rc::Rc;
 
+use crate::lookup::LookupRequest;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::spawn_local;
-use web_sys::{Element, HtmlInputElement, HtmlTextAreaElement};
+use web_sys::{Element, HtmlInputElement, HtmlTextAreaElement, HtmlVideoElement};
 use yanzheng_core::messages::Lang;
 use yew::prelude::*;
 
+use crate::platform::web::camera::CameraScanner;
+use crate::platform::web::decoder::Decoder;
 use crate::platform::web::{self, LocalStorage, WebFetch};
 use crate::scan::{self, ImageOutcome};
-use crate::state::{Action, State};
+use crate::state::{Action, CameraState, ScanState, State};
 use crate::view::{self, Handlers};
 use crate::{prefs, trust_data};
+
+/// How often the trust data is fetched again while the page stays open.
+const TRUST_REFRESH_MS: i32 = 60 * 60 * 1000;
 
 /// The attribute that marks the element the app is mounted in.
 pub(crate) const ROOT_MARK: &str = "data-yanzheng-root";
@@ -59,22 +66,152 @@ pub(crate) fn show_crash_notice() {
     }
 }
 
+/// The shell's camera handles, shared by the callbacks.
+#[derive(Clone)]
+struct CameraShell {
+    scanner: CameraScanner,
+    decoder: Decoder,
+    video: NodeRef,
+    dispatcher: UseReducerDispatcher<State>,
+    /// The person wants the camera on (it may be paused while hidden).
+    wanted: Rc<Cell<bool>>,
+    /// Stopped because the page was hidden: restart when visible.
+    paused: Rc<Cell<bool>>,
+}
+
+impl CameraShell {
+    fn start(&self) {
+        let Some(video) = self.video.cast::<HtmlVideoElement>() else {
+            return;
+        };
+        self.wanted.set(true);
+        self.paused.set(false);
+        self.dispatcher.dispatch(Action::CameraStarting);
+        let this = self.clone();
+        spawn_local(async move {
+            let on_code: Rc<dyn Fn(String)> = {
+                let this = this.clone();
+                Rc::new(move |text| {
+                    this.wanted.set(false);
+                    this.dispatcher.dispatch(Action::CodeScanned {
+                        text,
+                        now: web::now(),
+                    });
+                })
+            };
+            match this
+                .scanner
+                .start(video, this.decoder.clone(), on_code)
+                .await
+            {
+                Ok(Some(info)) => this.dispatcher.dispatch(Action::CameraOn {
+                    torch_supported: info.torch,
+                    cameras: info.cameras,
+                }),
+                Ok(None) => {}
+                Err(e) => {
+                    this.wanted.set(false);
+                    this.dispatcher.dispatch(Action::CameraFailed(e));
+                }
+            }
+        });
+    }
+
+    fn stop(&self) {
+        self.wanted.set(false);
+        self.paused.set(false);
+        self.scanner.stop();
+        self.dispatcher.dispatch(Action::CameraStopped);
+    }
+
+    /// The page was hidden or shown: release the camera, or take it back.
+    fn visibility_changed(&self, hidden: bool) {
+        if hidden && self.wanted.get() && !self.paused.get() {
+            self.paused.set(true);
+            self.scanner.stop();
+            self.dispatcher.dispatch(Action::CameraPaused);
+        } else if !hidden && self.paused.get() {
+            self.start();
+        }
+    }
+}
+
 #[function_component(App)]
 fn app() -> Html {
     let state = use_reducer(|| State::new(prefs::load_lang(&LocalStorage)));
     let scans = use_mut_ref(|| 0u64);
     let paste_field = use_node_ref();
+    let video = use_node_ref();
+    let camera = {
+        let scanner = use_memo((), |_| CameraScanner::new());
+        let decoder = use_memo((), |_| Decoder::new());
+        CameraShell {
+            scanner: (*scanner).clone(),
+            decoder: (*decoder).clone(),
+            video: video.clone(),
+            dispatcher: state.dispatcher(),
+            wanted: use_memo((), |_| Cell::new(false)),
+            paused: use_memo((), |_| Cell::new(false)),
+        }
+    };
+    {
+        // The camera is released whenever the page is hidden (another app,
+        // a locked screen) and taken back when it is shown again.
+        let camera = camera.clone();
+        use_effect_with((), move |_| {
+            let document = web_sys::window().and_then(|w| w.document());
+            let listener = document.as_ref().map(|document| {
+                let doc = document.clone();
+                let on_change = Closure::<dyn FnMut()>::new(move || {
+                    camera.visibility_changed(doc.hidden());
+                });
+                let _ = document.add_event_listener_with_callback(
+                    "visibilitychange",
+                    on_change.as_ref().unchecked_ref(),
+                );
+                on_change
+            });
+            move || {
+                if let (Some(document), Some(listener)) = (document, listener) {
+                    let _ = document.remove_event_listener_with_callback(
+                        "visibilitychange",
+                        listener.as_ref().unchecked_ref(),
+                    );
+                }
+            }
+        });
+    }
 
     {
+        // Trust data on start (the saved copy if the network fails), then
+        // refreshed hourly while the page is open.
         let dispatcher = state.dispatcher();
         use_effect_with((), move |_| {
-            spawn_local(async move {
-                let data = trust_data::load(&WebFetch).await;
-                dispatcher.dispatch(Action::TrustLoaded {
-                    data: Rc::new(data),
-                    now: web::now(),
+            let refresh = move || {
+                let dispatcher = dispatcher.clone();
+                spawn_local(async move {
+                    let data = trust_data::load_with_saved(&WebFetch, &LocalStorage).await;
+                    dispatcher.dispatch(Action::TrustLoaded {
+                        data: Rc::new(data),
+                        now: web::now(),
+                    });
                 });
+            };
+            refresh();
+            let hourly = Closure::<dyn FnMut()>::new(refresh);
+            let timer = web_sys::window().and_then(|w| {
+                w.set_interval_with_callback_and_timeout_and_arguments_0(
+                    hourly.as_ref().unchecked_ref(),
+                    TRUST_REFRESH_MS,
+                )
+                .ok()
             });
+            move || {
+                if let (Some(id), Some(w)) = (timer, web_sys::window()) {
+                    w.clear_interval_with_handle(id);
+                }
+                drop(hourly);
+            }
         });
     }
     use_effect_with(state.lang, |lang| web::set_document_lang(lang.tag()));
@@ -82,6 +219,7 @@ fn app() -> Html {
     let on_file = {
         let dispatcher = state.dispatcher();
         let scans = Rc::clone(&scans);
+        let camera = camera.clone();
         Callback::from(move |e: Event| {
             let Some(input) = e.target_dyn_into::<HtmlInputElement>() else {
                 return;
@@ -96,18 +234,24 @@ fn app() -> Html {
                 *n += 1;
                 *n
             };
+            if camera.wanted.get() || camera.scanner.running() {
+                camera.stop();
+            }
             dispatcher.dispatch(Action::ImageChosen { scan });
             let dispatcher = dispatcher.clone();
+            let decoder = camera.decoder.clone();
             spawn_local(async move {
-                let outcome = match web::read_image(&file, scan::MAX_SIDE).await {
-                    Ok(pixels) => scan::find_payload(&pixels),
-                    Err(detail) => ImageOutcome::Unreadable { detail },
+                let done = move |outcome| {
+                    dispatcher.dispatch(Action::ImageRead {
+                        scan,
+                        outcome,
+                        now: web::now(),
+                    });
                 };
-                dispatcher.dispatch(Action::ImageRead {
-                    scan,
-                    outcome,
-                    now: web::now(),
-                });
+                match web::read_image(&file, scan::MAX_SIDE).await {
+                    Ok(pixels) => decoder.decode(pixels, done),
+                    Err(detail) => done(ImageOutcome::Unreadable { detail }),
+                }
             });
         })
     };
@@ -138,11 +282,111 @@ fn app() -> Html {
         })
     };
 
+    let on_scan = {
+        let camera = camera.clone();
+        Callback::from(move |_: MouseEvent| camera.start())
+    };
+    let on_stop = {
+        let camera = camera.clone();
+        Callback::from(move |_: MouseEvent| camera.stop())
+    };
+    let on_switch = {
+        let camera = camera.clone();
+        Callback::from(move |_: MouseEvent| {
+            camera.scanner.next_device();
+            camera.start();
+        })
+    };
+    let on_torch = {
+        let camera = camera.clone();
+        let lit = matches!(
+            state.camera,
+            CameraState::On {
+                torch: Some(true),
+                ..
+            }
+        );
+        Callback::from(move |_: MouseEvent| {
+            let camera = camera.clone();
+            spawn_local(async move {
+                if camera.scanner.set_torch(!lit).await {
+                    camera.dispatcher.dispatch(Action::TorchSet(!lit));
+                }
+            });
+        })
+    };
+
+    let lookup_number = use_node_ref();
+    let lookup_name = use_node_ref();
+    let lookup_url = state
+        .trust_data()
+        .and_then(|d| d.config.as_ref())
+        .map_or_else(|| "/v1/lookup".to_string(), |c| c.lookup_url.clone());
+    let on_lookup = {
+        let dispatcher = state.dispatcher();
+        let (number, name) = (lookup_number.clone(), lookup_name.clone());
+        let url = lookup_url.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let value = |r: &NodeRef| {
+                r.cast::<HtmlInputElement>()
+                    .map(|i| i.value())
+                    .unwrap_or_default()
+            };
+            send_lookup(&dispatcher, &url, &value(&number), &value(&name));
+        })
+    };
+    // "Check live status" on a result: the number and name the QR code
+    // carries go to the registry (in the POST body, as typed ones do).
+    let on_check_online = {
+        let dispatcher = state.dispatcher();
+        let holder = match &state.scan {
+            ScanState::Done(r) => r
+                .report
+                .certificate
+                .as_ref()
+                .map(|c| (c.number.clone(), c.name.clone())),
+            _ => None,
+        };
+        Callback::from(move |_: MouseEvent| {
+            if let Some((number, name)) = &holder {
+                send_lookup(&dispatcher, &lookup_url, number, name);
+            }
+        })
+    };
+
     let handlers = Handlers {
+        on_lookup,
+        on_check_online,
+        lookup_number,
+        lookup_name,
         on_file,
         on_paste,
         on_lang,
         paste_field,
+        on_scan,
+        on_stop,
+        on_torch,
+        on_switch,
+        video,
     };
     view::page(&state, &handlers)
+}
+
+/// Checks the input and, if it is plausible, asks the registry.
+fn send_lookup(dispatcher: &UseReducerDispatcher<State>, url: &str, number: &str, name: &str) {
+    let request = match LookupRequest::new(number, name) {
+        Ok(r) => r,
+        Err(e) => {
+            dispatcher.dispatch(Action::LookupInvalid(e));
+            return;
+        }
+    };
+    dispatcher.dispatch(Action::LookupSent);
+    let dispatcher = dispatcher.clone();
+    let url = url.to_string();
+    spawn_local(async move {
+        let result = web::lookup(&url, &request).await.map(Rc::new);
+        dispatcher.dispatch(Action::LookupDone(result));
+    });
 }

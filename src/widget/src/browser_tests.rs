@@ -134,6 +134,15 @@ fn Page(props: &PageProps) -> Html {
         on_paste: Callback::noop(),
         on_lang: Callback::noop(),
         paste_field: NodeRef::default(),
+        on_scan: Callback::noop(),
+        on_stop: Callback::noop(),
+        on_torch: Callback::noop(),
+        on_switch: Callback::noop(),
+        video: NodeRef::default(),
+        on_lookup: Callback::noop(),
+        on_check_online: Callback::noop(),
+        lookup_number: NodeRef::default(),
+        lookup_name: NodeRef::default(),
     };
     view::page(&props.state, &handlers)
 }
@@ -253,4 +262,35 @@ fn a_crash_replaces_the_app_with_a_reload_notice() {
         .flatten()
         .is_some());
     root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_refused_camera_explains_itself_and_offers_the_other_ways_in() {
+    let idle = render(State::new(Lang::Zh)).await;
+    assert_eq!(
+        attr(&idle, "[data-camera]", "data-camera").as_deref(),
+        Some("off")
+    );
+    assert!(idle
+        .query_selector("[data-action=\"scan\"]")
+        .ok()
+        .flatten()
+        .is_some());
+    let state = State::new(Lang::Zh)
+        .apply(Action::CameraStarting)
+        .apply(Action::CameraFailed(crate::camera::CameraError::Denied));
+    let root = render(state).await;
+    assert_eq!(
+        attr(&root, "[data-camera]", "data-camera-error").as_deref(),
+        Some("denied")
+    );
+    let text = root.text_content().unwrap_or_default();
+    assert!(text.contains("未获准使用摄像头"), "{text}");
+    assert!(text.contains("照片"), "{text}");
+    assert!(root
+        .query_selector("[data-action=\"scan\"]")
+        .ok()
+        .flatten()
+        .is_some());
+    assert!(root.query_selector("#photo").ok().flatten().is_some());
 }

@@ -17,23 +17,31 @@
 //!   [`platform::Fetch`].
 //! - [`scan`]: RGBA pixels → QR text (via core's decoder), and the
 //!   downscaling rule for large photos.
-//! - [`config`], [`prefs`], [`text`]: the deployment file, remembered
-//!   settings (language) and the page's own words.
+//! - [`config`], [`prefs`], [`text`], [`base64`]: the deployment file,
+//!   remembered settings (language), the page's own words, and the text
+//!   encoding of saved lists.
 //! - [`view`]: renders a [`state::State`]; no effects.
 //! - [`platform`]: the narrow interfaces to the browser ([`platform::Fetch`],
 //!   [`platform::Storage`]) with in-memory versions for tests; the web
 //!   implementations, image reading and the app shell that wires events to
 //!   actions exist only on `wasm32`.
 //!
-//! Decoding currently runs on the page's thread. rqrr can panic on some
-//! images and a wasm panic aborts the instance, so the panic hook replaces
-//! the page with a "reload" notice; moving decoding into a restartable worker
-//! is the full widget's job (see `scan`).
+//! - [`camera`]: what a camera failure means and how often frames are taken;
+//!   the browser side is `platform::web::camera`.
+//!
+//! Decoding runs in a module worker (`www/decoder-worker.js`) that loads this
+//! same wasm and calls `decode_rgba`: rqrr can panic on some images and a
+//! wasm panic aborts the instance, which then is only the worker's; the page
+//! replaces the worker and scanning goes on. The page's own panic hook
+//! (a "reload" notice) remains for anything else.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod base64;
+pub mod camera;
 pub mod config;
+pub mod lookup;
 pub mod platform;
 pub mod prefs;
 pub mod scan;
@@ -47,6 +55,9 @@ mod app;
 
 #[cfg(target_arch = "wasm32")]
 pub use app::start;
+
+#[cfg(target_arch = "wasm32")]
+pub use platform::web::decoder::decode_rgba;
 
 #[cfg(test)]
 mod test_support;

@@ -7,6 +7,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 
 use serde::de::DeserializeOwned;
+use serde::Serialize;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;
@@ -98,5 +99,21 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
     #[cfg(not(target_arch = "wasm32"))]
     {
         serde_json::from_str(text).map_err(|e| e.to_string())
+    }
+}
+
+/// Writes JSON: in the browser with `JSON.stringify`, natively with
+/// serde_json (tests only).
+pub fn to_json<T: Serialize>(value: &T) -> Result<String, String> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let value = serde_wasm_bindgen::to_value(value).map_err(|e| e.to_string())?;
+        js_sys::JSON::stringify(&value)
+            .map(String::from)
+            .map_err(|e| e.as_string().unwrap_or_else(|| "not JSON".into()))
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        serde_json::to_string(value).map_err(|e| e.to_string())
     }
 }

@@ -3,8 +3,9 @@
 //! ([`yanzheng_core::qr::decode_luma`]); this module picks the code to verify
 //! and says how far a photo is shrunk first.
 //!
-//! The full widget will run [`find_payload`] in a worker that it can restart
-//! if the decoder aborts; its input and output are plain data for that reason.
+//! [`find_payload`] runs in the decoder worker (`platform::web::decoder`),
+//! which is restarted if the decoder aborts; its input and output are plain
+//! data for that reason.
 
 use yanzheng_core::payload::PREFIX;
 use yanzheng_core::qr::{decode_luma, rgba_to_luma};

@@ -8,6 +8,8 @@ use std::rc::Rc;
 use yanzheng_core::messages::Lang;
 use yanzheng_core::{verify, Report, TrustList, UnixTime};
 
+use crate::camera::CameraError;
+use crate::lookup::{InputError, LookupAnswer, LookupFailure};
 use crate::scan::ImageOutcome;
 use crate::trust_data::TrustData;
 
@@ -88,6 +90,78 @@ impl ScanState {
     }
 }
 
+/// The camera, as the page shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CameraState {
+    /// Not in use (the start button is shown: iOS needs a tap).
+    Off,
+    /// Permission asked, stream starting.
+    Starting,
+    /// Frames are being decoded.
+    On {
+        /// `Some(lit)` when the track can switch a torch, else `None`.
+        torch: Option<bool>,
+        /// How many cameras the device has (a switch button when > 1).
+        cameras: usize,
+    },
+    /// Stopped because the page was hidden; resumes when it is visible.
+    Paused,
+    /// Could not be used.
+    Failed(CameraError),
+}
+
+impl CameraState {
+    /// The value of the camera area's `data-camera` attribute.
+    pub fn code(&self) -> &'static str {
+        match self {
+            CameraState::Off => "off",
+            CameraState::Starting => "starting",
+            CameraState::On { .. } => "on",
+            CameraState::Paused => "paused",
+            CameraState::Failed(_) => "failed",
+        }
+    }
+
+    /// Whether the video should be visible.
+    pub fn live(&self) -> bool {
+        matches!(self, CameraState::Starting | CameraState::On { .. })
+    }
+}
+
+/// The online lookup (typed number and name), shown beside any offline
+/// verdict.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LookupState {
+    /// Nothing asked.
+    Idle,
+    /// The typed input was not sent.
+    Invalid(InputError),
+    /// Waiting for the registry.
+    Sending,
+    /// The registry answered.
+    Answered(Rc<LookupAnswer>),
+    /// No answer.
+    Failed(LookupFailure),
+}
+
+impl LookupState {
+    /// The value of the lookup area's `data-lookup` attribute.
+    pub fn code(&self) -> &'static str {
+        match self {
+            LookupState::Idle => "idle",
+            LookupState::Invalid(_) => "invalid",
+            LookupState::Sending => "sending",
+            LookupState::Answered(a) => match **a {
+                LookupAnswer::Found { .. } => "found",
+                LookupAnswer::NotFound { .. } => "not_found",
+            },
+            LookupState::Failed(LookupFailure::Offline) => "offline",
+            LookupState::Failed(LookupFailure::Timeout) => "timeout",
+            LookupState::Failed(LookupFailure::Server(_)) => "error",
+        }
+    }
+}
+
 /// Everything that can happen to the app.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
@@ -124,6 +198,36 @@ pub enum Action {
     },
     /// Back to the start screen.
     Clear,
+    /// The scan button was tapped; the camera is being started.
+    CameraStarting,
+    /// The camera runs.
+    CameraOn {
+        /// Whether the track reports a torch.
+        torch_supported: bool,
+        /// How many video inputs the device has.
+        cameras: usize,
+    },
+    /// The camera could not be started.
+    CameraFailed(CameraError),
+    /// The person stopped the camera.
+    CameraStopped,
+    /// The page was hidden and the camera released.
+    CameraPaused,
+    /// The torch was switched.
+    TorchSet(bool),
+    /// Typed lookup input was refused before sending.
+    LookupInvalid(InputError),
+    /// A lookup was sent.
+    LookupSent,
+    /// The lookup finished.
+    LookupDone(Result<Rc<LookupAnswer>, LookupFailure>),
+    /// A camera frame held a QR code; the camera has been stopped.
+    CodeScanned {
+        /// The code's content.
+        text: String,
+        /// The clock when it was decoded.
+        now: UnixTime,
+    },
 }
 
 /// The whole app state. Cheap to clone: the trust data is shared.
@@ -135,6 +239,10 @@ pub struct State {
     pub trust: TrustState,
     /// The result area.
     pub scan: ScanState,
+    /// The camera.
+    pub camera: CameraState,
+    /// The online lookup.
+    pub lookup: LookupState,
     /// The image attempt whose result is awaited.
     current_image: Option<u64>,
     /// A payload waiting for the trust data: (text, clock when read).
@@ -148,6 +256,8 @@ impl State {
             lang,
             trust: TrustState::Loading,
             scan: ScanState::Idle,
+            camera: CameraState::Off,
+            lookup: LookupState::Idle,
             current_image: None,
             pending: None,
         }
@@ -208,6 +318,51 @@ impl State {
                 next.current_image = None;
                 next.pending = None;
                 next.scan = ScanState::Idle;
+            }
+            Action::CameraStarting => {
+                next.current_image = None;
+                next.pending = None;
+                next.scan = ScanState::Idle;
+                next.camera = CameraState::Starting;
+            }
+            Action::CameraOn {
+                torch_supported,
+                cameras,
+            } => {
+                // A stop or a result that came first wins over a late start.
+                if next.camera == CameraState::Starting {
+                    next.camera = CameraState::On {
+                        torch: torch_supported.then_some(false),
+                        cameras,
+                    };
+                }
+            }
+            Action::CameraFailed(error) => next.camera = CameraState::Failed(error),
+            Action::CameraStopped => next.camera = CameraState::Off,
+            Action::CameraPaused => {
+                if next.camera.live() {
+                    next.camera = CameraState::Paused;
+                }
+            }
+            Action::TorchSet(lit) => {
+                if let CameraState::On { torch, .. } = &mut next.camera {
+                    if torch.is_some() {
+                        *torch = Some(lit);
+                    }
+                }
+            }
+            Action::LookupInvalid(e) => next.lookup = LookupState::Invalid(e),
+            Action::LookupSent => next.lookup = LookupState::Sending,
+            Action::LookupDone(result) => {
+                next.lookup = match result {
+                    Ok(answer) => LookupState::Answered(answer),
+                    Err(failure) => LookupState::Failed(failure),
+                }
+            }
+            Action::CodeScanned { text, now } => {
+                next.camera = CameraState::Off;
+                next.current_image = None;
+                next.scan = next.check(text, now);
             }
         }
         next
@@ -398,6 +553,83 @@ mod tests {
             now: now(),
         });
         assert_eq!(verdict_of(&s).code(), "valid");
+    }
+
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    fn a_camera_scan_stops_the_camera_and_shows_the_verdict() {
+        let fx = Fixture::new();
+        let s = loaded(&fx).apply(Action::CameraStarting);
+        assert_eq!(s.camera.code(), "starting");
+        let s = s.apply(Action::CameraOn {
+            torch_supported: true,
+            cameras: 2,
+        });
+        assert_eq!(
+            s.camera,
+            CameraState::On {
+                torch: Some(false),
+                cameras: 2
+            }
+        );
+        let lit = s.apply(Action::TorchSet(true));
+        assert!(matches!(
+            lit.camera,
+            CameraState::On {
+                torch: Some(true),
+                ..
+            }
+        ));
+        let paused = s.apply(Action::CameraPaused);
+        assert_eq!(paused.camera, CameraState::Paused);
+        let done = s.apply(Action::CodeScanned {
+            text: fx.valid_payload(),
+            now: now(),
+        });
+        assert_eq!(done.camera, CameraState::Off);
+        assert_eq!(verdict_of(&done).code(), "valid");
+        // A start that finishes after the person stopped the camera is ignored.
+        let stopped = loaded(&fx)
+            .apply(Action::CameraStarting)
+            .apply(Action::CameraStopped)
+            .apply(Action::CameraOn {
+                torch_supported: false,
+                cameras: 1,
+            });
+        assert_eq!(stopped.camera, CameraState::Off);
+        let denied = loaded(&fx)
+            .apply(Action::CameraStarting)
+            .apply(Action::CameraFailed(CameraError::Denied));
+        assert_eq!(denied.camera, CameraState::Failed(CameraError::Denied));
+        // Without a torch, switching it changes nothing.
+        let dark = loaded(&fx)
+            .apply(Action::CameraStarting)
+            .apply(Action::CameraOn {
+                torch_supported: false,
+                cameras: 1,
+            });
+        assert_eq!(dark.apply(Action::TorchSet(true)), dark);
+    }
+
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    fn lookup_states() {
+        let s = State::new(Lang::Zh);
+        assert_eq!(s.lookup.code(), "idle");
+        assert_eq!(
+            s.apply(Action::LookupInvalid(InputError::Number))
+                .lookup
+                .code(),
+            "invalid"
+        );
+        let sent = s.apply(Action::LookupSent);
+        assert_eq!(sent.lookup.code(), "sending");
+        let offline = sent.apply(Action::LookupDone(Err(LookupFailure::Offline)));
+        assert_eq!(offline.lookup.code(), "offline");
+        let none = sent.apply(Action::LookupDone(Ok(Rc::new(LookupAnswer::NotFound {
+            message: crate::lookup::Words::default(),
+        }))));
+        assert_eq!(none.lookup.code(), "not_found");
     }
 
     #[cfg_attr(not(target_arch = "wasm32"), test)]

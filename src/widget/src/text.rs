@@ -78,6 +78,66 @@ pub enum Msg {
     TrustListLabel,
     /// A note that the trust list has expired.
     Expired,
+    /// The button that starts the camera.
+    ScanButton,
+    /// The button that stops it.
+    StopCamera,
+    /// The torch button (off → on).
+    TorchOn,
+    /// The torch button (on → off).
+    TorchOff,
+    /// The camera switch button.
+    SwitchCamera,
+    /// While the camera starts.
+    CameraStarting,
+    /// Under the viewfinder.
+    CameraHint,
+    /// Camera refused.
+    CameraDenied,
+    /// No camera.
+    CameraNotFound,
+    /// Camera in use elsewhere.
+    CameraBusy,
+    /// No camera API.
+    CameraUnsupported,
+    /// Any other camera failure.
+    CameraOther,
+    /// The other ways in, after a camera failure.
+    CameraFallback,
+    /// The manual-entry form's heading.
+    ManualTitle,
+    /// Its explanation.
+    ManualHint,
+    /// Number field label.
+    NumberLabel,
+    /// Name field label.
+    NameLabel,
+    /// The lookup button.
+    LookupButton,
+    /// While the lookup runs.
+    LookupSending,
+    /// A badly typed number.
+    LookupBadNumber,
+    /// A missing name.
+    LookupBadName,
+    /// No network.
+    LookupOffline,
+    /// No answer in time.
+    LookupTimeout,
+    /// The registry failed.
+    LookupError,
+    /// Found: heading.
+    LookupFound,
+    /// Not found: heading.
+    LookupNotFound,
+    /// A revoked record.
+    LookupRevoked,
+    /// How the online answer was reached.
+    CheckedOnline,
+    /// "Record updated".
+    RecordUpdated,
+    /// The button on a result that asks the registry.
+    CheckOnline,
 }
 
 /// The text of `msg` in `lang`.
@@ -143,6 +203,69 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
         Msg::Issuer => ("签发机关", "Issued by"),
         Msg::TrustListLabel => ("信任名单", "Trust list"),
         Msg::Expired => ("已过期", "expired"),
+        Msg::ScanButton => ("用摄像头扫描二维码", "Scan the QR code with the camera"),
+        Msg::StopCamera => ("关闭摄像头", "Stop the camera"),
+        Msg::TorchOn => ("打开手电筒", "Torch on"),
+        Msg::TorchOff => ("关闭手电筒", "Torch off"),
+        Msg::SwitchCamera => ("切换摄像头", "Switch camera"),
+        Msg::CameraStarting => ("正在打开摄像头…", "Starting the camera…"),
+        Msg::CameraHint => (
+            "将证件上的二维码对准框内，保持稳定，避免反光。",
+            "Hold the card's QR code inside the frame, steady and without glare.",
+        ),
+        Msg::CameraDenied => (
+            "未获准使用摄像头。请在浏览器的网站设置中允许本页使用摄像头，然后重试。",
+            "Camera access was refused. Allow this page to use the camera in the browser's site settings, then try again.",
+        ),
+        Msg::CameraNotFound => (
+            "本设备上未找到可用的摄像头。",
+            "No usable camera was found on this device.",
+        ),
+        Msg::CameraBusy => (
+            "摄像头正被其他应用占用或无法启动。请关闭其他使用摄像头的应用后重试。",
+            "The camera is in use by another app or could not start. Close other apps that use the camera and try again.",
+        ),
+        Msg::CameraUnsupported => (
+            "此浏览器或此页面无法使用摄像头（需要较新的浏览器和 HTTPS 网址）。",
+            "This browser or page cannot use the camera (it needs a recent browser and an HTTPS address).",
+        ),
+        Msg::CameraOther => ("摄像头无法启动。", "The camera could not start."),
+        Msg::CameraFallback => (
+            "您仍可以拍摄或选择二维码照片，或在下方输入证号和姓名在线查询。",
+            "You can still take or choose a photo of the QR code, or type the number and name below to look it up online.",
+        ),
+        Msg::ManualTitle => ("按证号和姓名查询", "Look up by number and name"),
+        Msg::ManualHint => (
+            "适用于没有二维码的旧版证书。证号和姓名只发送给核验服务，不会出现在网址中。",
+            "For old cards without a QR code. The number and name go only to the verification service, never into a web address.",
+        ),
+        Msg::NumberLabel => ("证号（18 位身份证号）", "Certificate number (18-character ID number)"),
+        Msg::NameLabel => ("姓名", "Name"),
+        Msg::LookupButton => ("在线查询", "Look up online"),
+        Msg::LookupSending => ("正在在线查询…", "Looking up online…"),
+        Msg::LookupBadNumber => (
+            "证号应为 18 位：17 位数字加 1 位数字或 X。",
+            "The number has 18 characters: 17 digits, then a digit or X.",
+        ),
+        Msg::LookupBadName => ("请输入持证人姓名。", "Type the holder's name."),
+        Msg::LookupOffline => (
+            "无法连接核验服务：本机没有网络。请联网后重试；有二维码的证书可离线扫描核验。",
+            "The verification service cannot be reached: this device is offline. Try again when online; cards with a QR code can be scanned offline.",
+        ),
+        Msg::LookupTimeout => (
+            "核验服务长时间未响应，请稍后重试。",
+            "The verification service did not answer in time; try again shortly.",
+        ),
+        Msg::LookupError => (
+            "核验服务暂时无法使用，请稍后重试。",
+            "The verification service is unavailable for the moment; try again later.",
+        ),
+        Msg::LookupFound => ("登记库中查到以下证书", "The registry holds these certificates"),
+        Msg::LookupNotFound => ("登记库中未查到", "Not found in the registry"),
+        Msg::LookupRevoked => ("已被发证机关撤销", "Revoked by the issuer"),
+        Msg::CheckedOnline => ("在线查询（登记库）", "Looked up online (registry)"),
+        Msg::RecordUpdated => ("记录更新于", "Record updated"),
+        Msg::CheckOnline => ("在线核查登记状态", "Check live status online"),
     };
     if zh {
         z
@@ -184,6 +307,25 @@ pub fn trust_ready(lang: Lang, trust: &str, revocations: Option<&str>) -> String
         (Lang::Zh, None) => format!("信任名单{trust}"),
         (Lang::En, Some(r)) => format!("Trust list {trust}; revocation list {r}"),
         (Lang::En, None) => format!("Trust list {trust}"),
+    }
+}
+
+/// A note for a file that could not be refreshed while the saved copy is
+/// used instead.
+pub fn saved_copy(lang: Lang, file: TrustFile, error: &LoadError) -> String {
+    let zh = lang == Lang::Zh;
+    let what = match (file, zh) {
+        (TrustFile::Config, true) => "配置文件",
+        (TrustFile::TrustList, true) => "信任名单",
+        (TrustFile::Revocations, true) => "撤销名单",
+        (TrustFile::Config, false) => "configuration",
+        (TrustFile::TrustList, false) => "trust list",
+        (TrustFile::Revocations, false) => "revocation list",
+    };
+    if zh {
+        format!("未能更新{what}（{error}），正在使用本机保存的副本。")
+    } else {
+        format!("Could not update the {what} ({error}); using the copy saved on this device.")
     }
 }
 
@@ -247,7 +389,17 @@ mod tests {
 
     #[test]
     fn every_message_exists_in_both_languages() {
-        for m in [Msg::Title, Msg::NoCode, Msg::ImageUnreadable, Msg::Number] {
+        for m in [
+            Msg::Title,
+            Msg::NoCode,
+            Msg::ImageUnreadable,
+            Msg::Number,
+            Msg::ScanButton,
+            Msg::CameraDenied,
+            Msg::CameraNotFound,
+            Msg::CameraBusy,
+            Msg::CameraFallback,
+        ] {
             assert_ne!(t(Lang::Zh, m), t(Lang::En, m));
             assert!(!t(Lang::Zh, m).is_empty());
         }

@@ -6,10 +6,20 @@
 
 use core::fmt;
 
+use yanzheng_core::trust::UpdateError;
 use yanzheng_core::{RevocationList, TrustList};
 
+use crate::base64;
 use crate::config::{Config, CONFIG_URL};
-use crate::platform::{parse_json, Fetch, FetchError};
+use crate::platform::{parse_json, Fetch, FetchError, Storage};
+
+/// `localStorage` keys of the offline copy: the last good `config.json`
+/// (text) and the newest valid lists (signed bytes, base64).
+pub const SAVED_CONFIG: &str = "yanzheng.config";
+/// See [`SAVED_CONFIG`].
+pub const SAVED_TRUST_LIST: &str = "yanzheng.trust-list";
+/// See [`SAVED_CONFIG`].
+pub const SAVED_REVOCATIONS: &str = "yanzheng.revocations";
 
 /// Which file a problem is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,6 +71,9 @@ pub struct TrustData {
     pub revocations: Option<RevocationList>,
     /// What went wrong, in the order it happened.
     pub problems: Vec<LoadProblem>,
+    /// Files that could not be refreshed (offline, or a lower version was
+    /// offered) while the saved copy was used instead, and why.
+    pub saved_copy: Vec<LoadProblem>,
 }
 
 impl TrustData {
@@ -130,10 +143,137 @@ pub async fn load<F: Fetch>(fetch: &F) -> TrustData {
     data
 }
 
+/// Serves `config.json` from the saved copy when the network cannot, and
+/// saves every good one. Only the config: the lists are chosen by version
+/// in [`load_with_saved`].
+struct ConfigFallback<'a, F, S> {
+    fetch: &'a F,
+    storage: &'a S,
+    /// Set when the saved copy answered.
+    used_saved: core::cell::Cell<Option<FetchError>>,
+}
+
+impl<F: Fetch, S: Storage> Fetch for ConfigFallback<'_, F, S> {
+    async fn bytes(&self, url: &str) -> Result<Vec<u8>, FetchError> {
+        let got = self.fetch.bytes(url).await;
+        if url != CONFIG_URL {
+            return got;
+        }
+        match got {
+            Ok(bytes) => {
+                if parse_json::<Config>(&bytes).is_ok() {
+                    if let Ok(text) = core::str::from_utf8(&bytes) {
+                        self.storage.set(SAVED_CONFIG, text);
+                    }
+                }
+                Ok(bytes)
+            }
+            Err(e) => match self.storage.get(SAVED_CONFIG) {
+                Some(text) => {
+                    self.used_saved.set(Some(e));
+                    Ok(text.into_bytes())
+                }
+                None => Err(e),
+            },
+        }
+    }
+}
+
+/// [`load`], plus the offline copy: the newest valid lists are kept in
+/// `storage`; when the network fails the saved ones are used, and a list
+/// with a lower version than the saved one is refused (rollback), as core's
+/// `accept_update` decides. Saved lists are checked against the root key
+/// again on every load.
+pub async fn load_with_saved<F: Fetch, S: Storage>(fetch: &F, storage: &S) -> TrustData {
+    let config_fetch = ConfigFallback {
+        fetch,
+        storage,
+        used_saved: core::cell::Cell::new(None),
+    };
+    let mut data = load(&config_fetch).await;
+    if let Some(e) = config_fetch.used_saved.take() {
+        data.saved_copy.push(LoadProblem {
+            file: TrustFile::Config,
+            error: LoadError::Fetch(e),
+        });
+    }
+    let Some(root) = data.config.as_ref().and_then(|c| c.root_key().ok()) else {
+        return data;
+    };
+    let saved = |key: &str| storage.get(key).and_then(|t| base64::decode(&t));
+
+    let saved_trust = saved(SAVED_TRUST_LIST).and_then(|b| TrustList::load(&b, &root).ok());
+    let fresh = data.trust.take();
+    data.trust = choose(
+        &mut data,
+        TrustFile::TrustList,
+        fresh,
+        saved_trust,
+        TrustList::accept_update,
+        |l: &TrustList| {
+            storage.set(SAVED_TRUST_LIST, &base64::encode(l.bytes()));
+        },
+    );
+
+    let saved_revocations =
+        saved(SAVED_REVOCATIONS).and_then(|b| RevocationList::load(&b, &root).ok());
+    let fresh = data.revocations.take();
+    data.revocations = choose(
+        &mut data,
+        TrustFile::Revocations,
+        fresh,
+        saved_revocations,
+        RevocationList::accept_update,
+        |l: &RevocationList| {
+            storage.set(SAVED_REVOCATIONS, &base64::encode(l.bytes()));
+        },
+    );
+    data
+}
+
+/// Picks between a freshly fetched list and the saved one, saving the
+/// winner when it is new.
+fn choose<L>(
+    data: &mut TrustData,
+    file: TrustFile,
+    fresh: Option<L>,
+    saved: Option<L>,
+    accept: fn(Option<&L>, &L) -> Result<bool, UpdateError>,
+    save: impl Fn(&L),
+) -> Option<L> {
+    match (fresh, saved) {
+        (Some(fresh), saved) => match accept(saved.as_ref(), &fresh) {
+            Ok(true) => {
+                save(&fresh);
+                Some(fresh)
+            }
+            // The same list again.
+            Ok(false) => Some(fresh),
+            Err(e) => {
+                data.saved_copy.push(LoadProblem {
+                    file,
+                    error: LoadError::Invalid(e.to_string()),
+                });
+                saved
+            }
+        },
+        (None, Some(saved)) => {
+            // The fetch failed or was refused: the saved copy stands in, and
+            // the failure is a note, not "no trust data".
+            if let Some(i) = data.problems.iter().position(|p| p.file == file) {
+                let problem = data.problems.remove(i);
+                data.saved_copy.push(problem);
+            }
+            Some(saved)
+        }
+        (None, None) => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::platform::MemoryFetch;
+    use crate::platform::{MemoryFetch, MemoryStorage};
     use crate::test_support::{block_on, Fixture};
 
     #[cfg_attr(not(target_arch = "wasm32"), test)]
@@ -191,5 +331,50 @@ mod tests {
             data.problem(TrustFile::Config),
             Some(LoadError::Invalid(_))
         ));
+    }
+
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    fn the_saved_copy_answers_offline_and_a_rollback_is_refused() {
+        let fx = Fixture::new();
+        let storage = MemoryStorage::default();
+        // Online: everything loads and is saved.
+        let online = block_on(load_with_saved(&fx.fetch(), &storage));
+        assert_eq!(online.problems, vec![]);
+        assert_eq!(online.saved_copy, vec![]);
+        assert!(storage.get(SAVED_TRUST_LIST).is_some());
+        assert!(storage.get(SAVED_CONFIG).is_some());
+
+        // Offline: nothing fetches, the saved copy answers.
+        let offline = block_on(load_with_saved(&MemoryFetch::default(), &storage));
+        assert_eq!(offline.trust.as_ref().map(|t| t.version), Some(3));
+        assert_eq!(offline.revocations.as_ref().map(|r| r.version), Some(5));
+        assert_eq!(offline.problems, vec![]);
+        assert_eq!(offline.saved_copy.len(), 3, "{:?}", offline.saved_copy);
+
+        // A lower version from the network is refused; the saved one stays.
+        let older = TrustList::sign(2, crate::test_support::now(), fx_expiry(), &[], &fx.root);
+        let fetch = fx.fetch().with("trust-list", older);
+        let rolled = block_on(load_with_saved(&fetch, &storage));
+        assert_eq!(rolled.trust.as_ref().map(|t| t.version), Some(3));
+        assert!(matches!(
+            rolled.saved_copy.as_slice(),
+            [LoadProblem {
+                file: TrustFile::TrustList,
+                error: LoadError::Invalid(_)
+            }]
+        ));
+
+        // A saved list under another root is not believed.
+        let other = Fixture::with_root_seed([42; 32]);
+        let foreign = MemoryStorage::default();
+        block_on(load_with_saved(&other.fetch(), &foreign));
+        foreign.set(SAVED_CONFIG, &fx.config_json());
+        let refused = block_on(load_with_saved(&MemoryFetch::default(), &foreign));
+        assert!(refused.trust.is_none());
+    }
+
+    fn fx_expiry() -> yanzheng_core::UnixTime {
+        yanzheng_core::UnixTime(crate::test_support::now().0 + 86_400)
     }
 }

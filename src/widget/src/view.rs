@@ -11,7 +11,9 @@ use yanzheng_core::verdict::ShownFields;
 use yanzheng_core::{CertKind, Report};
 use yew::prelude::*;
 
-use crate::state::{ScanResult, ScanState, State, TrustState};
+use crate::camera::CameraError;
+use crate::lookup::{FoundCertificate, InputError, LookupAnswer, LookupFailure};
+use crate::state::{CameraState, LookupState, ScanResult, ScanState, State, TrustState};
 use crate::text::{self, t, Msg};
 use crate::trust_data::{TrustData, TrustFile};
 
@@ -26,6 +28,25 @@ pub struct Handlers {
     pub on_lang: Callback<MouseEvent>,
     /// The paste field (the shell reads its value).
     pub paste_field: NodeRef,
+    /// The scan button (starts the camera).
+    pub on_scan: Callback<MouseEvent>,
+    /// The stop button.
+    pub on_stop: Callback<MouseEvent>,
+    /// The torch button.
+    pub on_torch: Callback<MouseEvent>,
+    /// The camera switch button.
+    pub on_switch: Callback<MouseEvent>,
+    /// "Check live status" on a result (the QR's number and name).
+    pub on_check_online: Callback<MouseEvent>,
+    /// The manual-entry form was submitted.
+    pub on_lookup: Callback<SubmitEvent>,
+    /// The number field.
+    pub lookup_number: NodeRef,
+    /// The name field.
+    pub lookup_name: NodeRef,
+    /// The `<video>` the camera plays into (always in the page, hidden
+    /// while the camera is off, so the shell can attach a stream at once).
+    pub video: NodeRef,
 }
 
 /// The whole page.
@@ -45,7 +66,8 @@ pub fn page(state: &State, h: &Handlers) -> Html {
                 </button>
             </header>
             { trust_banner(state) }
-            { result_area(state) }
+            { result_area(state, h) }
+            { camera_area(state, h) }
             <section class="scan">
                 <input id="photo" class="file-input" type="file" accept="image/*"
                     capture="environment" onchange={h.on_file.clone()} />
@@ -61,10 +83,218 @@ pub fn page(state: &State, h: &Handlers) -> Html {
                     autocomplete="off" autocapitalize="off" spellcheck="false" />
                 <button type="submit" class="check">{ t(lang, Msg::Check) }</button>
             </form>
+            { manual_entry(state, h) }
             <p class="sr-only" role="status" aria-live="polite" aria-atomic="true">
                 { announcement(state) }
             </p>
         </main>
+    }
+}
+
+/// The camera: the start button (`data-action="scan"`: iOS only opens the
+/// camera after a tap), the viewfinder with its scan frame and controls, or
+/// why the camera cannot be used and the other ways in.
+pub fn camera_area(state: &State, h: &Handlers) -> Html {
+    let lang = state.lang;
+    let camera = &state.camera;
+    let error = match camera {
+        CameraState::Failed(e) => Some(e),
+        _ => None,
+    };
+    let scan_button = |label: Msg| {
+        html! {
+            <button type="button" class="scan-button" data-action="scan"
+                onclick={h.on_scan.clone()}>
+                <span class="camera" aria-hidden="true"></span>{ t(lang, label) }
+            </button>
+        }
+    };
+    let controls = match camera {
+        CameraState::Off | CameraState::Paused => scan_button(Msg::ScanButton),
+        CameraState::Starting => html! {
+            <div class="camera-controls">
+                <p class="hint">{ t(lang, Msg::CameraStarting) }</p>
+                <button type="button" class="secondary" data-action="stop"
+                    onclick={h.on_stop.clone()}>{ t(lang, Msg::StopCamera) }</button>
+            </div>
+        },
+        CameraState::On { torch, cameras } => html! {
+            <div class="camera-controls">
+                <p class="hint">{ t(lang, Msg::CameraHint) }</p>
+                <div class="buttons">
+                    <button type="button" class="secondary" data-action="stop"
+                        onclick={h.on_stop.clone()}>{ t(lang, Msg::StopCamera) }</button>
+                    if let Some(lit) = torch {
+                        <button type="button" class="secondary" data-action="torch"
+                            aria-pressed={lit.to_string()} onclick={h.on_torch.clone()}>
+                            { t(lang, if *lit { Msg::TorchOff } else { Msg::TorchOn }) }
+                        </button>
+                    }
+                    if *cameras > 1 {
+                        <button type="button" class="secondary" data-action="switch"
+                            onclick={h.on_switch.clone()}>{ t(lang, Msg::SwitchCamera) }</button>
+                    }
+                </div>
+            </div>
+        },
+        CameraState::Failed(e) => html! {
+            <div class="notice tone-unknown camera-failed" role="alert">
+                <div class="verdict-head">
+                    <span class="icon" aria-hidden="true">{ "!" }</span>
+                    <h2>{ t(lang, camera_error_msg(e)) }</h2>
+                </div>
+                if let CameraError::Other(detail) = e { <p class="detail">{ detail.clone() }</p> }
+                <p class="next">{ t(lang, Msg::CameraFallback) }</p>
+                { scan_button(Msg::ScanButton) }
+            </div>
+        },
+    };
+    html! {
+        <section class="camera-area" data-camera={camera.code()}
+            data-camera-error={error.map(|e| e.code())}>
+            <div class={classes!("viewfinder", (!camera.live()).then_some("off"))}>
+                <video ref={h.video.clone()} muted=true playsinline=true autoplay=true
+                    aria-hidden="true"></video>
+                <div class="scan-frame" aria-hidden="true"></div>
+            </div>
+            { controls }
+        </section>
+    }
+}
+
+/// Manual entry (number + name → online lookup) and its answer.
+pub fn manual_entry(state: &State, h: &Handlers) -> Html {
+    let lang = state.lang;
+    let sending = state.lookup == LookupState::Sending;
+    html! {
+        <section class="manual">
+            <h2>{ t(lang, Msg::ManualTitle) }</h2>
+            <p class="hint">{ t(lang, Msg::ManualHint) }</p>
+            <form class="lookup-form" onsubmit={h.on_lookup.clone()}>
+                <label for="lookup-number">{ t(lang, Msg::NumberLabel) }</label>
+                <input id="lookup-number" ref={h.lookup_number.clone()} inputmode="text"
+                    autocomplete="off" autocapitalize="characters" spellcheck="false"
+                    maxlength="24" />
+                <label for="lookup-name">{ t(lang, Msg::NameLabel) }</label>
+                <input id="lookup-name" ref={h.lookup_name.clone()} autocomplete="off"
+                    spellcheck="false" maxlength="40" />
+                <button type="submit" class="check" data-action="lookup" disabled={sending}>
+                    { t(lang, Msg::LookupButton) }
+                </button>
+            </form>
+            { lookup_result(state) }
+        </section>
+    }
+}
+
+fn lookup_result(state: &State) -> Html {
+    let lang = state.lang;
+    let zh = lang == Lang::Zh;
+    let line = |tone: &'static str, icon: &'static str, headline: String, body: Html| {
+        html! {
+            <section class={classes!("notice", "lookup-result", tone)}
+                data-lookup={state.lookup.code()} data-source="online" role="status">
+                <div class="verdict-head">
+                    <span class="icon" aria-hidden="true">{ icon }</span>
+                    <h2>{ headline }</h2>
+                </div>
+                { body }
+                <p class="meta">{ t(lang, Msg::CheckedOnline) }</p>
+            </section>
+        }
+    };
+    match &state.lookup {
+        LookupState::Idle => Html::default(),
+        LookupState::Sending => html! {
+            <div class="progress" data-lookup="sending">
+                <span class="spinner" aria-hidden="true"></span>
+                <p>{ t(lang, Msg::LookupSending) }</p>
+            </div>
+        },
+        LookupState::Invalid(e) => {
+            let msg = match e {
+                InputError::Number => Msg::LookupBadNumber,
+                InputError::Name => Msg::LookupBadName,
+            };
+            html! { <p class="note warn" data-lookup="invalid" role="alert">{ t(lang, msg) }</p> }
+        }
+        LookupState::Failed(f) => {
+            let (msg, detail) = match f {
+                LookupFailure::Offline => (Msg::LookupOffline, None),
+                LookupFailure::Timeout => (Msg::LookupTimeout, None),
+                LookupFailure::Server(d) => (Msg::LookupError, Some(d.clone())),
+            };
+            line(
+                "tone-unknown",
+                "?",
+                t(lang, msg).to_string(),
+                html! { if let Some(d) = detail { <p class="detail">{ d }</p> } },
+            )
+        }
+        LookupState::Answered(answer) => match &**answer {
+            LookupAnswer::NotFound { message } => line(
+                "tone-unknown",
+                "?",
+                t(lang, Msg::LookupNotFound).to_string(),
+                html! { <p class="why">{ message.get(zh).to_string() }</p> },
+            ),
+            LookupAnswer::Found { certificates } => {
+                let any_revoked = certificates.iter().any(|c| c.revoked);
+                line(
+                    if any_revoked { "tone-bad" } else { "tone-good" },
+                    if any_revoked { "✕" } else { "✓" },
+                    t(lang, Msg::LookupFound).to_string(),
+                    html! { { for certificates.iter().map(|c| found(lang, c)) } },
+                )
+            }
+        },
+    }
+}
+
+fn found(lang: Lang, c: &FoundCertificate) -> Html {
+    let zh = lang == Lang::Zh;
+    let words = |w: &Option<crate::lookup::Words>| w.as_ref().map(|w| w.get(zh).to_string());
+    let mut rows = vec![
+        row(t(lang, Msg::CertType), c.title.get(zh).to_string()),
+        row(t(lang, Msg::Name), c.name_masked.clone()),
+        number(lang, &c.number_masked),
+    ];
+    for (label, value) in [
+        (Msg::Category, words(&c.category)),
+        (Msg::Item, words(&c.item)),
+        (Msg::Employer, c.employer.clone()),
+        (Msg::Role, words(&c.role)),
+    ] {
+        if let Some(v) = value {
+            rows.push(row(t(lang, label), v));
+        }
+    }
+    let to = if zh { " 至 " } else { " to " };
+    rows.push(row(
+        t(lang, Msg::Validity),
+        format!("{}{to}{}", c.valid_from, c.valid_until),
+    ));
+    if let Some(d) = &c.review_due {
+        rows.push(row(t(lang, Msg::ReviewDue), d.clone()));
+    }
+    rows.push(row(t(lang, Msg::FirstIssued), c.first_issued.clone()));
+    rows.push(row(t(lang, Msg::Issuer), c.issuer.clone()));
+    rows.push(row(t(lang, Msg::RecordUpdated), c.updated_at.clone()));
+    html! {
+        <div class={classes!("found", c.revoked.then_some("revoked"))}>
+            if c.revoked { <p class="note warn">{ t(lang, Msg::LookupRevoked) }</p> }
+            <dl class="fields">{ for rows }</dl>
+        </div>
+    }
+}
+
+fn camera_error_msg(e: &CameraError) -> Msg {
+    match e {
+        CameraError::Denied => Msg::CameraDenied,
+        CameraError::NotFound => Msg::CameraNotFound,
+        CameraError::Busy => Msg::CameraBusy,
+        CameraError::Unsupported => Msg::CameraUnsupported,
+        CameraError::Other(_) => Msg::CameraOther,
     }
 }
 
@@ -120,9 +350,12 @@ pub fn trust_banner(state: &State) -> Html {
     });
     html! {
         <section class={classes!("trust", (status == "failed").then_some("trust-failed"))}
-            data-trust={status}>
+            data-trust={status} data-saved-copy={(!data.saved_copy.is_empty()).then_some("true")}>
             if let Some(s) = summary { <p>{ s }</p> }
             { for problems(data, lang) }
+            { for data.saved_copy.iter().map(|p| html! {
+                <p class="problem saved-copy">{ text::saved_copy(lang, p.file, &p.error) }</p>
+            }) }
         </section>
     }
 }
@@ -139,7 +372,7 @@ fn problems(data: &TrustData, lang: Lang) -> impl Iterator<Item = Html> + '_ {
 }
 
 /// The result area (empty until something is scanned).
-pub fn result_area(state: &State) -> Html {
+pub fn result_area(state: &State, h: &Handlers) -> Html {
     let lang = state.lang;
     let inner = match &state.scan {
         ScanState::Idle => Html::default(),
@@ -152,7 +385,7 @@ pub fn result_area(state: &State) -> Html {
             Msg::ImageUnreadableNext,
             Some(detail),
         ),
-        ScanState::Done(r) => result(state, r),
+        ScanState::Done(r) => result(state, r, h),
     };
     html! {
         <div class="result-area" data-state={state.scan.code()}>{ inner }</div>
@@ -190,7 +423,7 @@ fn tone_class(tone: Tone) -> (&'static str, &'static str) {
     }
 }
 
-fn result(state: &State, r: &ScanResult) -> Html {
+fn result(state: &State, r: &ScanResult, h: &Handlers) -> Html {
     let lang = state.lang;
     let report = &r.report;
     let words = explain(report, lang);
@@ -230,6 +463,10 @@ fn result(state: &State, r: &ScanResult) -> Html {
                 { t(lang, Msg::CheckedOffline) }
                 if let Some(line) = trust_line { { " · " }{ line } }
             </p>
+            if report.certificate.is_some() {
+                <button type="button" class="secondary check-online" data-action="check-online"
+                    onclick={h.on_check_online.clone()}>{ t(lang, Msg::CheckOnline) }</button>
+            }
         </section>
     }
 }

@@ -10,6 +10,10 @@ use web_sys::{
 use yanzheng_core::UnixTime;
 
 use super::{Fetch, FetchError, Storage};
+use crate::lookup;
+
+pub mod camera;
+pub mod decoder;
 use crate::scan::{fit_within, Rgba};
 
 /// A readable message from a JavaScript error value.
@@ -152,4 +156,93 @@ fn draw(window: &web_sys::Window, bitmap: &ImageBitmap, w: u32, h: u32) -> Resul
         height: h,
         data: data.data().0,
     })
+}
+
+/// Resolves after `ms` milliseconds with `undefined`.
+fn sleep(ms: i32) -> js_sys::Promise {
+    js_sys::Promise::new(&mut |resolve, _reject| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    })
+}
+
+enum Attempt {
+    Answer(u16, Vec<u8>),
+    Network(String),
+    Timeout,
+}
+
+async fn post_once(url: &str, body: &str, timeout_ms: i32) -> Attempt {
+    let Some(window) = web_sys::window() else {
+        return Attempt::Network("no window".into());
+    };
+    let init = RequestInit::new();
+    init.set_method("POST");
+    init.set_cache(RequestCache::NoStore);
+    let headers = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&headers, &"content-type".into(), &"application/json".into());
+    init.set_headers(&headers);
+    init.set_body(&JsValue::from_str(body));
+    let fetch = window.fetch_with_str_and_init(url, &init);
+    // Whichever settles first: the response, or the timer (undefined).
+    let raced = js_sys::Promise::race(&js_sys::Array::of2(&fetch, &sleep(timeout_ms)));
+    let response = match JsFuture::from(raced).await {
+        Err(e) => return Attempt::Network(js_error(&e)),
+        Ok(v) if v.is_undefined() => return Attempt::Timeout,
+        Ok(v) => v,
+    };
+    let Ok(response) = response.dyn_into::<Response>() else {
+        return Attempt::Network("not a response".into());
+    };
+    let status = response.status();
+    let body = match response.array_buffer() {
+        Ok(p) => JsFuture::from(p).await,
+        Err(e) => Err(e),
+    };
+    match body {
+        Ok(b) => Attempt::Answer(status, js_sys::Uint8Array::new(&b).to_vec()),
+        Err(e) => Attempt::Network(js_error(&e)),
+    }
+}
+
+/// The online lookup: `POST url` with the request as JSON (name and number
+/// only in the body), [`lookup::TIMEOUT_MS`] per attempt, network errors,
+/// timeouts, 429 and 5xx retried once after a second.
+pub async fn lookup(
+    url: &str,
+    request: &lookup::LookupRequest,
+) -> Result<lookup::LookupAnswer, lookup::LookupFailure> {
+    use lookup::LookupFailure;
+    let offline = || {
+        web_sys::window()
+            .map(|w| !w.navigator().on_line())
+            .unwrap_or(false)
+    };
+    if offline() {
+        return Err(LookupFailure::Offline);
+    }
+    let body = crate::platform::to_json(request).map_err(LookupFailure::Server)?;
+    let mut failure = LookupFailure::Offline;
+    for attempt in 0..lookup::ATTEMPTS {
+        if attempt > 0 {
+            let _ = JsFuture::from(sleep(1_000)).await;
+        }
+        failure = match post_once(url, &body, lookup::TIMEOUT_MS).await {
+            Attempt::Answer(200, bytes) => {
+                return crate::platform::parse_json::<lookup::LookupAnswer>(&bytes)
+                    .map_err(|e| LookupFailure::Server(format!("unreadable answer: {e}")));
+            }
+            Attempt::Answer(status, _) if status == 429 || status >= 500 => {
+                LookupFailure::Server(format!("HTTP {status}"))
+            }
+            Attempt::Answer(status, _) => {
+                return Err(LookupFailure::Server(format!("HTTP {status}")))
+            }
+            Attempt::Network(_) if offline() => LookupFailure::Offline,
+            Attempt::Network(e) => LookupFailure::Server(format!("network error: {e}")),
+            Attempt::Timeout => LookupFailure::Timeout,
+        };
+    }
+    Err(failure)
 }

@@ -1,0 +1,258 @@
+// The camera path in a real browser: Chromium's fake camera plays a y4m made
+// from a card image (the demo QR printed at an angle on a card-like
+// background), the page's scan button starts the camera, and the first code
+// the decoder worker finds must end in the verdict it is named after. The
+// fake-camera file is a launch flag, so each case launches its own browser.
+// A control video with no code must end in no verdict, and a refused camera
+// must explain itself and offer the other ways in. Run through run.mjs.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = resolve(here, '../..');
+const www = join(repo, 'www');
+const bin = resolve(process.env.YANZHENG_BIN ?? '');
+const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const PHONE = { width: 390, height: 844 };
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+let work;
+let demo;
+let server;
+
+before(async () => {
+  work = mkdtempSync(join(tmpdir(), 'yanzheng-camera-'));
+  demo = join(work, 'demo');
+  execFileSync(bin, ['demo', '--out', demo], { stdio: ['ignore', 'ignore', 'inherit'] });
+  server = await startServer();
+});
+
+after(async () => {
+  await server?.stop();
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+function startServer() {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(bin, ['serve', '--demo', demo, '--www', www, '--addr', '127.0.0.1:0'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => { child.kill(); reject(new Error('no URL printed within 30 s')); }, 30_000);
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/http:\/\/127\.0\.0\.1:\d+\//);
+      if (m) {
+        clearTimeout(timer);
+        resolvePromise({
+          url: m[0],
+          stop: () => new Promise((r) => {
+            if (child.exitCode !== null || child.signalCode !== null) { r(); return; }
+            child.once('exit', r);
+            child.kill();
+          }),
+        });
+      }
+    });
+    child.stderr.on('data', (d) => { err += d; });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`yanzheng serve exited with ${code}: ${err.trim()}`));
+    });
+    child.on('error', (e) => { clearTimeout(timer); reject(e); });
+  });
+}
+
+/**
+ * A y4m (4:2:0, even size) of a card: a header band, a photo box, text bars,
+ * and, if `qrPng` is given, that QR code on white, turned by `angle` degrees.
+ */
+function cardVideo(name, qrPng, angle = 7) {
+  const png = join(work, `${name}.png`);
+  const y4m = join(work, `${name}.y4m`);
+  const card = 'drawbox=x=0:y=0:w=960:h=90:color=0x0b3a75:t=fill,'
+    + 'drawbox=x=40:y=140:w=160:h=200:color=0xb0b8c4:t=fill,'
+    + 'drawbox=x=230:y=150:w=200:h=18:color=0x556070:t=fill,'
+    + 'drawbox=x=230:y=200:w=160:h=18:color=0x556070:t=fill';
+  const rad = `${angle}*PI/180`;
+  const args = ['-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'color=c=0xdfe8f2:s=960x600'];
+  if (qrPng) {
+    args.push('-i', qrPng, '-filter_complex',
+      `[1]format=rgba,scale=380:380,pad=420:420:20:20:white,rotate=${rad}:c=none:ow=rotw(${rad}):oh=roth(${rad})[q];`
+      + `[0]${card}[bg];[bg][q]overlay=480:110`);
+  } else {
+    args.push('-vf', card);
+  }
+  args.push('-frames:v', '1', png);
+  execFileSync('ffmpeg', args);
+  execFileSync('ffmpeg', ['-loglevel', 'error', '-y', '-i', png, '-frames:v', '1',
+    '-pix_fmt', 'yuv420p', '-f', 'yuv4mpegpipe', y4m]);
+  return y4m;
+}
+
+/** A browser whose fake camera plays `y4m` (or refuses the camera when `deny`). */
+async function openCameraPage(y4m, { deny = false } = {}) {
+  const args = [...CHROMIUM_ARGS, '--use-fake-device-for-media-stream'];
+  if (!deny) args.push('--use-fake-ui-for-media-stream');
+  if (y4m) args.push(`--use-file-for-fake-video-capture=${y4m}`);
+  const browser = await chromium.launch({ executablePath: chromiumPath, args });
+  const context = await browser.newContext({ viewport: PHONE, deviceScaleFactor: 2, locale: 'zh-CN' });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(server.url);
+  await page.waitForSelector('[data-trust="ready"]', { timeout: 30_000 });
+  return { page, errors, close: () => browser.close() };
+}
+
+/** Live video tracks the page still holds (0 once the camera is released). */
+function liveTracks(page) {
+  return page.evaluate(() => {
+    const v = document.querySelector('.viewfinder video');
+    const s = v && v.srcObject;
+    return s ? s.getTracks().filter((t) => t.readyState === 'live').length : 0;
+  });
+}
+
+describe('camera scanning with a fake camera', () => {
+  for (const name of ['valid', 'expired', 'review_overdue', 'signature_invalid', 'not_a_certificate']) {
+    test(`${name}: the card in front of the camera gets its verdict`, async (t) => {
+      const cases = JSON.parse(readFileSync(join(demo, 'cases.json'), 'utf8'));
+      assert.ok(cases.some((c) => c.file === `${name}.png`), `no ${name}.png in the demo`);
+      const y4m = cardVideo(`card-${name}`, join(demo, `${name}.png`));
+      const { page, errors, close } = await openCameraPage(y4m);
+      try {
+        await page.click('[data-action="scan"]');
+        const started = Date.now();
+        const result = await page.waitForSelector('.result[data-verdict]', { timeout: 20_000 });
+        const verdict = await result.getAttribute('data-verdict');
+        const headline = (await result.$eval('h2', (h) => h.textContent)).trim();
+        t.diagnostic(`${name}: ${verdict} after ${Date.now() - started} ms | ${headline}`);
+        assert.equal(verdict, name);
+        assert.equal(await result.getAttribute('data-source'), 'offline');
+        // Decoding ran in the decoder worker, not on the page's thread.
+        assert.ok(page.workers().some((w) => w.url().endsWith('/decoder-worker.js')), 'no decoder worker');
+        // After a result the camera is released.
+        await page.waitForSelector('[data-camera="off"]', { timeout: 5_000 });
+        assert.equal(await liveTracks(page), 0);
+        assert.deepEqual(errors, []);
+      } finally {
+        await close();
+      }
+    });
+  }
+
+  test('a decoder crash restarts the worker and scanning goes on', async (t) => {
+    const y4m = cardVideo('card-crash', join(demo, 'valid.png'));
+    const args = [...CHROMIUM_ARGS, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
+      `--use-file-for-fake-video-capture=${y4m}`];
+    const browser = await chromium.launch({ executablePath: chromiumPath, args });
+    try {
+      const context = await browser.newContext({ viewport: PHONE, locale: 'zh-CN' });
+      // The first decoder worker dies on its first frame, as a wasm panic
+      // kills it (the worker's instance aborts and it reports an error);
+      // later workers are left alone.
+      await context.addInitScript(() => {
+        const Real = window.Worker;
+        window.__workersStarted = 0;
+        window.Worker = class extends Real {
+          constructor(...args) {
+            super(...args);
+            window.__workersStarted += 1;
+            if (window.__workersStarted === 1) {
+              this.postMessage = () => {
+                this.terminate();
+                setTimeout(() => this.dispatchEvent(new ErrorEvent('error', { message: 'RuntimeError: unreachable (test)' })), 0);
+              };
+            }
+          }
+        };
+      });
+      const page = await context.newPage();
+      const warnings = [];
+      page.on('console', (m) => { warnings.push(`${m.type()}: ${m.text()}`); });
+      await page.goto(server.url);
+      await page.waitForSelector('[data-trust="ready"]', { timeout: 30_000 });
+      await page.click('[data-action="scan"]');
+      const result = await page.waitForSelector('.result[data-verdict]', { timeout: 20_000 });
+      assert.equal(await result.getAttribute('data-verdict'), 'valid');
+      const started = await page.evaluate(() => window.__workersStarted);
+      t.diagnostic(`workers started: ${started}; ${warnings.find((w) => w.includes('decoder restarted')) ?? ''}`);
+      assert.ok(started >= 2, 'the worker was started again');
+      assert.ok(warnings.some((w) => w.includes('decoder restarted')), warnings.join(' / '));
+    } finally {
+      await browser.close();
+    }
+  });
+
+  test('control: a card with no QR code gives no verdict', async (t) => {
+    const y4m = cardVideo('card-blank', null);
+    const { page, errors, close } = await openCameraPage(y4m);
+    try {
+      await page.click('[data-action="scan"]');
+      await page.waitForSelector('[data-camera="on"]', { timeout: 15_000 });
+      // Frames are decoded while we wait; none may produce a verdict.
+      await page.waitForTimeout(4_000);
+      assert.equal(await page.$('[data-verdict]'), null);
+      assert.equal(await page.getAttribute('[data-camera]', 'data-camera'), 'on');
+      assert.equal(await liveTracks(page), 1);
+      t.diagnostic('no verdict after 4 s of frames, camera still on');
+      // Hidden page (another app, locked screen): the camera is released,
+      // and taken back when the page is shown again.
+      const setHidden = (hidden) => page.evaluate((h) => {
+        Object.defineProperty(document, 'hidden', { value: h, configurable: true });
+        Object.defineProperty(document, 'visibilityState', { value: h ? 'hidden' : 'visible', configurable: true });
+        document.dispatchEvent(new Event('visibilitychange'));
+      }, hidden);
+      await setHidden(true);
+      await page.waitForSelector('[data-camera="paused"]', { timeout: 5_000 });
+      assert.equal(await liveTracks(page), 0);
+      await setHidden(false);
+      await page.waitForSelector('[data-camera="on"]', { timeout: 15_000 });
+      assert.equal(await liveTracks(page), 1);
+      t.diagnostic('hidden: camera released; visible again: camera back on');
+      // Stopping releases the camera.
+      await page.click('[data-action="stop"]');
+      await page.waitForSelector('[data-camera="off"]');
+      assert.equal(await liveTracks(page), 0);
+      assert.deepEqual(errors, []);
+    } finally {
+      await close();
+    }
+  });
+
+  test('a refused camera explains itself and offers the photo and paste', async (t) => {
+    const { page, errors, close } = await openCameraPage(null, { deny: true });
+    try {
+      await page.click('[data-action="scan"]');
+      const area = await page.waitForSelector('[data-camera-error]', { timeout: 15_000 });
+      const code = await area.getAttribute('data-camera-error');
+      const text = (await area.textContent()).trim();
+      t.diagnostic(`denied: ${code} | ${text}`);
+      assert.equal(code, 'denied');
+      assert.match(text, /未获准使用摄像头/);
+      assert.match(text, /照片/);
+      assert.ok(await page.$('#photo'), 'the photo input is still there');
+      assert.ok(await page.$('#payload'), 'the paste field is still there');
+      assert.equal(await page.$('[data-verdict]'), null);
+      // The photo way in still works.
+      await page.setInputFiles('#photo', join(demo, 'valid.png'));
+      const result = await page.waitForSelector('.result[data-verdict]', { timeout: 30_000 });
+      assert.equal(await result.getAttribute('data-verdict'), 'valid');
+      assert.deepEqual(errors, []);
+    } finally {
+      await close();
+    }
+  });
+});
