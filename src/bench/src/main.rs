@@ -212,9 +212,12 @@ fn judge(case: &Case, outcome: &Outcome) -> Judged {
         ),
         None => (false, !payloads.is_empty()),
     };
-    // An image may hold a second, different code (zxing-java-qrcode-2/16 has
-    // one inside the other): a payload that does not match is only a wrong
-    // read when nothing matched; next to a match it is counted as "other".
+    // The pipeline returns every distinct code it reads, and an image may
+    // hold more than one (qrcode-2/16 and zxing-java-qrcode-2/16 are the same
+    // nested pair, each manifest expecting a different one of the two). So:
+    // read = some returned code matches the expected text; wrong = codes
+    // were returned and none matches; "other" = a match plus a second,
+    // different code, counted and printed so extra codes stay visible.
     Judged {
         group: case.group.clone(),
         ms: outcome.ms,
@@ -247,8 +250,8 @@ fn dump(path: &std::path::Path, cases: &[Case], outcomes: &[Outcome]) -> std::io
         let j = judge(c, o);
         writeln!(
             f,
-            "{}\t{}\t{}\t{}\t{:.3}",
-            c.label, c.group, j.read, j.wrong, o.ms
+            "{}\t{}\t{}\t{}\t{}\t{:.3}",
+            c.label, c.group, j.read, j.wrong, j.other, o.ms
         )?;
     }
     Ok(())

@@ -185,3 +185,20 @@ fn survives_arbitrary_images() {
         assert!(decode_luma(w, h, &img).is_ok(), "round {round}: {w}x{h}");
     }
 }
+
+#[test]
+fn returns_every_code_in_the_image() {
+    // Two codes side by side, the second at 1.9 px a module: both come back.
+    let (n1, d1) = modules(PAYLOAD.as_bytes());
+    let (n2, d2) = modules(b"second code");
+    let (w, h) = (420, 220);
+    let left = render(n1, &d1, w, h, |x, y| ((x - 20.0) / 4.0, (y - 20.0) / 4.0));
+    let right = render(n2, &d2, w, h, |x, y| ((x - 260.0) / 1.9, (y - 60.0) / 1.9));
+    let img: Vec<u8> = left.iter().zip(&right).map(|(&a, &b)| a.min(b)).collect();
+    let mut got = texts(w, h, &img);
+    got.sort();
+    assert_eq!(
+        got,
+        vec![Some(PAYLOAD.to_string()), Some("second code".to_string())]
+    );
+}

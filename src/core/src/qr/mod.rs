@@ -88,78 +88,123 @@ pub fn decode_luma(width: usize, height: usize, luma: &[u8]) -> Result<Vec<Decod
     Ok(decode_gray(gray))
 }
 
+/// Most grid fits (a version, with or without the alignment pattern, for one
+/// finder triple) one call may try. Every code the samples read needs well
+/// under this; an image that reads nothing would otherwise try every triple
+/// times every version in every pass (hundreds of fits).
+const MAX_FITS: usize = 160;
+
+/// What one call may still spend.
+struct Budget {
+    fits: usize,
+}
+
+impl Budget {
+    /// Takes one fit from the budget; false when none is left.
+    fn take(&mut self) -> bool {
+        if self.fits == 0 {
+            return false;
+        }
+        self.fits -= 1;
+        true
+    }
+}
+
 fn decode_gray(gray: Gray<'_>) -> Vec<DecodedCode> {
     let mut found = Vec::new();
+    let mut budget = Budget { fits: MAX_FITS };
     // 1. The common case: local thresholds, both polarities from one scan.
     let bits = binarize::local(gray, 8);
-    let mut evidence = scan(&bits, gray, &mut found);
+    let mut evidence = scan(&bits, gray, &mut found, &mut budget);
     if !found.is_empty() {
         return found;
     }
     // 2. Large images at half size: blur spread over many pixels shrinks
     //    back into modules, and noise averages out.
+    let large = gray.width * gray.height > SMALL_IMAGE;
+    let half;
+    let mut small = None;
     if gray.width.min(gray.height) >= 200 {
-        let half = gray.half();
-        let small = Gray {
+        half = gray.half();
+        let g = Gray {
             width: gray.width / 2,
             height: gray.height / 2,
             pixels: &half,
         };
-        evidence += scan(&binarize::local(small, 8), small, &mut found);
+        evidence += scan(&binarize::local(g, 8), g, &mut found, &mut budget);
         if !found.is_empty() {
             return found;
         }
+        small = Some(g);
     }
-    // The remaining attempts cost a full pass each: only when something
-    // finder-like was seen, or the image is small enough to be cheap (a
-    // camera frame with no code in it stops here).
-    if evidence < 2 && gray.width * gray.height > SMALL_IMAGE {
+    // The remaining attempts cost a full pass each: only when three finders
+    // were seen in a plausible square, or the image is small enough to be cheap (a
+    // camera frame with no code in it stops here), and while the budget
+    // lasts.
+    if (evidence == 0 && large) || budget.fits == 0 {
         return found;
     }
+    // Large images (camera frames) take the fallbacks at half size: what
+    // they are for, even light on large or blurred modules, survives the
+    // halving, and they cost a quarter.
+    let fallback = match small {
+        Some(g) if large => g,
+        _ => gray,
+    };
     // 3. One global threshold (even light, modules too large or too blurred
     //    for the blocks).
-    scan(&binarize::global(gray), gray, &mut found);
-    if !found.is_empty() {
+    scan(
+        &binarize::global(fallback),
+        fallback,
+        &mut found,
+        &mut budget,
+    );
+    if !found.is_empty() || budget.fits == 0 {
         return found;
     }
     // 4. rqrr's own detector, which fits a grid differently and reads a few
     //    codes ours misses.
-    read::rqrr_whole(gray)
+    read::rqrr_whole(fallback)
 }
 
 /// Images up to this many pixels get every attempt even without evidence.
 const SMALL_IMAGE: usize = 640 * 480;
 
 /// Finds finder triples in a binary image, both polarities, and decodes
-/// them into `found`; returns how many finders were seen.
-fn scan(bits: &Bits, gray: Gray<'_>, found: &mut Vec<DecodedCode>) -> usize {
+/// them into `found`; returns how many plausible triples were seen (the
+/// evidence that a code is there: clutter gives lone finder-like spots, a
+/// code gives three in a square).
+fn scan(bits: &Bits, gray: Gray<'_>, found: &mut Vec<DecodedCode>, budget: &mut Budget) -> usize {
     // Every row of small images; every other row of large ones (a finder's
     // 3-module stone still spans two scanned rows at 1.5 px a module).
     let step = if bits.height > 600 { 2 } else { 1 };
     let [normal, inverted] = finder::find(bits, step);
-    let seen = normal.len() + inverted.len();
-    read_triples(bits, gray, false, &normal, found);
-    if found.is_empty() && inverted.len() >= 3 {
-        read_triples(&bits.inverted(), gray, true, &inverted, found);
+    let normal = finder::triples(&normal, 12);
+    let inverted = finder::triples(&inverted, 12);
+    read_triples(bits, gray, false, &normal, found, budget);
+    if found.is_empty() && !inverted.is_empty() {
+        read_triples(&bits.inverted(), gray, true, &inverted, found, budget);
     }
-    seen
+    normal.len() + inverted.len()
 }
 
+/// Decodes every code the triples make up: all of them, not just the first
+/// (one code may sit inside another, or several side by side).
 fn read_triples(
     bits: &Bits,
     gray: Gray<'_>,
     invert: bool,
-    finders: &[finder::Finder],
+    triples: &[finder::Triple],
     found: &mut Vec<DecodedCode>,
+    budget: &mut Budget,
 ) {
-    let triples = finder::triples(finders, 12);
     // Finders already part of a decoded code are not reused.
     let mut used: Vec<geometry::Pt> = Vec::new();
     for t in triples.iter().take(16) {
         if [t.tl.c, t.tr.c, t.bl.c].iter().any(|c| used.contains(c)) {
             continue;
         }
-        if let Some(code) = read_triple(bits, gray, invert, t) {
+        if let Some(code) = read_triple(bits, gray, invert, t, budget) {
             used.extend([t.tl.c, t.tr.c, t.bl.c]);
             if !found.iter().any(|c| c.bytes == code.bytes) {
                 found.push(code);
@@ -175,6 +220,7 @@ fn read_triple(
     gray: Gray<'_>,
     invert: bool,
     t: &finder::Triple,
+    budget: &mut Budget,
 ) -> Option<DecodedCode> {
     let size = sample::estimate_size(bits, t);
     let v = size.version;
@@ -203,6 +249,9 @@ fn read_triple(
         for use_alignment in [true, false] {
             if !use_alignment && ver < 2 {
                 continue;
+            }
+            if !budget.take() {
+                return None;
             }
             let Some(h) = sample::fit(bits, t, ver, use_alignment) else {
                 continue;
