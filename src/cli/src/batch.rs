@@ -189,7 +189,85 @@ impl Row<'_> {
     }
 }
 
-fn progress_bar(len: u64) -> ProgressBar {
+/// The certificate rows of a batch CSV, read one at a time (a large import
+/// never holds the file in memory). Each item is the row's line number
+/// (the header is line 1, as editors count) and the certificate or why the
+/// row is bad; blank rows are skipped.
+pub struct CertRows<R> {
+    reader: csv::Reader<R>,
+    layout: Layout,
+    record: ByteRecord,
+    today: Date,
+    done: bool,
+}
+
+impl<R: std::io::Read> CertRows<R> {
+    /// Reads the header row of `reader` (which must have headers on);
+    /// `signed_on` defaults to `today`. `path` names the file in errors.
+    pub fn new(mut reader: csv::Reader<R>, path: &Path, today: Date) -> Result<Self, CliError> {
+        let headers = reader
+            .byte_headers()
+            .map_err(|e| CliError::usage(format!("{}: {e}", path.display())))?
+            .clone();
+        let layout = Layout::from_headers(&headers, path)?;
+        Ok(CertRows {
+            reader,
+            layout,
+            record: ByteRecord::new(),
+            today,
+            done: false,
+        })
+    }
+}
+
+/// A CSV reader configured the way batch files are read.
+pub fn csv_reader<R: std::io::Read>(input: R) -> csv::Reader<R> {
+    ReaderBuilder::new()
+        .flexible(true)
+        .has_headers(true)
+        .from_reader(input)
+}
+
+impl<R: std::io::Read> Iterator for CertRows<R> {
+    type Item = (u64, Result<Certificate, String>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        while !self.done {
+            match self.reader.read_byte_record(&mut self.record) {
+                Ok(false) => self.done = true,
+                Ok(true) => {
+                    let line = self.record.position().map_or(0, |p| p.line());
+                    if self
+                        .record
+                        .iter()
+                        .all(|c| c.iter().all(u8::is_ascii_whitespace))
+                    {
+                        continue;
+                    }
+                    let row = Row {
+                        layout: &self.layout,
+                        record: &self.record,
+                    };
+                    return Some((line, row.certificate(self.today)));
+                }
+                Err(e) => {
+                    let line = e.position().map_or(0, |p| p.line());
+                    if !matches!(
+                        e.kind(),
+                        csv::ErrorKind::Utf8 { .. } | csv::ErrorKind::UnequalLengths { .. }
+                    ) {
+                        self.done = true;
+                    }
+                    return Some((line, Err(format!("unreadable CSV: {e}"))));
+                }
+            }
+        }
+        None
+    }
+}
+
+/// A progress bar on standard error, hidden when that is not a terminal.
+pub fn progress_bar(len: u64, template: &str) -> ProgressBar {
     let pb = ProgressBar::with_draw_target(
         Some(len),
         if std::io::stderr().is_terminal() {
@@ -198,7 +276,7 @@ fn progress_bar(len: u64) -> ProgressBar {
             ProgressDrawTarget::hidden()
         },
     );
-    if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} rows") {
+    if let Ok(style) = ProgressStyle::with_template(template) {
         pb.set_style(style);
     }
     pb
@@ -211,40 +289,9 @@ fn csv_error(path: &Path, e: &csv::Error) -> CliError {
 /// Signs every row of `input` into `out`; exit 1 if any row failed.
 pub fn run(signer: &Signer, input: &Path, out: &Path) -> CliResult {
     let bytes = files::read(input)?;
-    let mut reader = ReaderBuilder::new()
-        .flexible(true)
-        .has_headers(true)
-        .from_reader(bytes.as_slice());
-    let headers = reader
-        .byte_headers()
-        .map_err(|e| CliError::usage(format!("{}: {e}", input.display())))?
-        .clone();
-    let layout = Layout::from_headers(&headers, input)?;
-    // Line numbers count from 1 with the header on line 1, as editors show them.
-    let mut rows: Vec<(u64, Result<ByteRecord, String>)> = Vec::new();
-    let mut record = ByteRecord::new();
-    loop {
-        match reader.read_byte_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {
-                let line = record.position().map_or(0, |p| p.line());
-                if record.iter().all(|c| c.iter().all(u8::is_ascii_whitespace)) {
-                    continue;
-                }
-                rows.push((line, Ok(record.clone())));
-            }
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                rows.push((line, Err(format!("unreadable CSV: {e}"))));
-                if !matches!(
-                    e.kind(),
-                    csv::ErrorKind::Utf8 { .. } | csv::ErrorKind::UnequalLengths { .. }
-                ) {
-                    break;
-                }
-            }
-        }
-    }
+    let today = clock::today_in_china();
+    let rows: Vec<(u64, Result<Certificate, String>)> =
+        CertRows::new(csv_reader(bytes.as_slice()), input, today)?.collect();
 
     files::create_dir(out)?;
     let payloads_path = out.join("payloads.csv");
@@ -259,18 +306,12 @@ pub fn run(signer: &Signer, input: &Path, out: &Path) -> CliResult {
         .write_record(["line", "cert_id", "reason"])
         .map_err(|e| csv_error(&failed_path, &e))?;
 
-    let today = clock::today_in_china();
-    let pb = progress_bar(rows.len() as u64);
+    let pb = progress_bar(rows.len() as u64, "{bar:40} {pos}/{len} rows");
     let mut seen: HashMap<u64, u64> = HashMap::new();
     let (mut ok, mut bad) = (0u64, 0u64);
-    for (line, record) in &rows {
+    for (line, parsed) in &rows {
         let mut cert_id = None;
-        let result = record.as_ref().map_err(Clone::clone).and_then(|record| {
-            let cert = Row {
-                layout: &layout,
-                record,
-            }
-            .certificate(today)?;
+        let result = parsed.as_ref().map_err(Clone::clone).and_then(|cert| {
             cert_id = Some(cert.cert_id);
             if let Some(first) = seen.get(&cert.cert_id) {
                 return Err(format!(
@@ -278,7 +319,7 @@ pub fn run(signer: &Signer, input: &Path, out: &Path) -> CliResult {
                     cert.cert_id
                 ));
             }
-            let text = signer.sign(&cert)?;
+            let text = signer.sign(cert)?;
             Ok((cert.cert_id, text))
         });
         match result {

@@ -16,6 +16,7 @@ mod clock;
 mod demo;
 mod error;
 mod files;
+mod import;
 mod keyfile;
 mod keys;
 mod lists;
@@ -56,7 +57,10 @@ enum Command {
     Verify(verify::VerifyArgs),
     /// Write a demo world: keys, lists and one QR image per verdict.
     Demo(demo::DemoArgs),
-    /// Serve the widget with a demo world's lists (the registry service).
+    /// Import certificates or revocations into the registry's database.
+    Import(import::ImportArgs),
+    /// Run the registry service: online lookup, server-side verification,
+    /// the signed lists and the widget.
     Serve(serve::ServeArgs),
 }
 
@@ -71,6 +75,7 @@ fn main() -> ExitCode {
         Command::Decode(a) => qr::run_decode(a),
         Command::Verify(a) => verify::run(a),
         Command::Demo(a) => demo::run(a),
+        Command::Import(a) => import::run(a),
         Command::Serve(a) => serve::run(a),
     };
     match result {

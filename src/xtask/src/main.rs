@@ -156,10 +156,11 @@ fn setup() -> Result<()> {
         eprintln!("wasm-bindgen {want}: present");
     }
 
-    step("setup: Chromium, ChromeDriver, ffmpeg");
+    step("setup: Chromium, ChromeDriver, ffmpeg, PostgreSQL");
     let need_apt = !Path::new("/usr/bin/chromium").exists()
         || !Path::new("/usr/bin/chromedriver").exists()
-        || !have("ffmpeg", "-version");
+        || !have("ffmpeg", "-version")
+        || !have_postgres();
     if need_apt {
         let sudo = if is_root() { None } else { Some("sudo") };
         let apt = |args: &[&str]| -> Result<()> {
@@ -183,9 +184,10 @@ fn setup() -> Result<()> {
             "chromium",
             "chromium-driver",
             "ffmpeg",
+            "postgresql",
         ])?;
     } else {
-        eprintln!("chromium, chromedriver, ffmpeg: present");
+        eprintln!("chromium, chromedriver, ffmpeg, postgresql: present");
     }
 
     step("setup: npm tools (tests/e2e, from package-lock.json)");
@@ -209,6 +211,17 @@ fn setup() -> Result<()> {
         eprintln!("node_modules: up to date");
     }
     Ok(())
+}
+
+/// The registry tests start their own throwaway PostgreSQL from Debian's binaries.
+fn have_postgres() -> bool {
+    fs::read_dir("/usr/lib/postgresql")
+        .map(|versions| {
+            versions
+                .flatten()
+                .any(|v| v.path().join("bin/pg_ctl").exists())
+        })
+        .unwrap_or(false)
 }
 
 fn is_root() -> bool {

@@ -1,0 +1,490 @@
+//! The registry over real HTTP on 127.0.0.1, against an SQLite file and a
+//! real PostgreSQL: every test runs once per backend.
+
+mod support;
+
+use std::sync::OnceLock;
+
+use support::*;
+
+/// One demo world shared by the tests that only read it.
+fn world() -> &'static World {
+    static W: OnceLock<World> = OnceLock::new();
+    W.get_or_init(World::new)
+}
+
+/// `serve --demo` on a fresh database of `backend` (the demo's
+/// certificates imported), no rate limit unless `extra` sets one.
+fn demo_server(backend: Backend, extra: &[&str]) -> Server {
+    let w = world();
+    let db = backend.fresh_db(w.root());
+    let demo = w.demo();
+    let www = w.root().join("www");
+    let mut args = vec![
+        "--demo",
+        demo.to_str().expect("utf-8 path"),
+        "--www",
+        www.to_str().expect("utf-8 path"),
+        "--db",
+        &db,
+    ];
+    if !extra.contains(&"--lookup-burst") {
+        args.extend_from_slice(&["--lookup-burst", "0"]);
+    }
+    args.extend_from_slice(extra);
+    Server::start(w.root(), &args)
+}
+
+#[test]
+fn lookup_found_not_found_and_name_mismatch() {
+    for backend in BACKENDS {
+        let s = demo_server(backend, &[]);
+        let (name, number, cert_id) = demo_holder(world(), 0);
+
+        let found = s.lookup(&number, &name);
+        assert_eq!(found.status, 200, "{backend:?}: {}", found.text());
+        assert_eq!(found.header("cache-control"), Some("no-store"));
+        let v = found.json();
+        assert_eq!(v["status"], "found", "{v}");
+        let c = &v["certificates"][0];
+        assert_eq!(c["cert_id"], cert_id);
+        assert_eq!(c["type"], "special_operations");
+        assert_eq!(c["issuer"], "上海市应急管理局");
+        assert_eq!(c["revoked"], false);
+        assert_eq!(c["category"]["zh"], "电工作业");
+        assert!(c["valid_until"].is_string() && c["updated_at"].is_string());
+        // Masked only: neither the name nor the number appear in clear.
+        let text = found.text();
+        assert!(!text.contains(&number) && !text.contains(&name), "{text}");
+        assert_eq!(
+            c["number_masked"],
+            format!("{}{}", "*".repeat(14), &number[14..])
+        );
+
+        // The same person typed differently still matches.
+        let spaced = format!(" {} {} ", &name[..3], &name[3..]);
+        let lower_x = number.to_lowercase();
+        assert_eq!(s.lookup(&lower_x, &spaced).json()["status"], "found");
+
+        // No such number, and the number with another name: the same body.
+        let unknown = with_check_char("31011519790823999");
+        let a = s.lookup(&unknown, &name);
+        let b = s.lookup(&number, "张建军");
+        assert_eq!(a.status, 200);
+        assert_eq!(b.status, 200);
+        assert_eq!(a.body, b.body, "{backend:?}");
+        let v = a.json();
+        assert_eq!(v["status"], "not_found");
+        assert!(v["message"]["zh"].as_str().unwrap_or("").contains("3天"));
+        assert!(v["message"]["en"]
+            .as_str()
+            .unwrap_or("")
+            .contains("does not mean fake"));
+
+        // The revoked demo holder is found, flagged revoked.
+        let (rname, rnumber, rid) = demo_holder(world(), 5);
+        let r = s.lookup(&rnumber, &rname).json();
+        assert_eq!(r["certificates"][0]["cert_id"], rid);
+        assert_eq!(r["certificates"][0]["revoked"], true, "{r}");
+
+        // The log has the lookups, with a key hash but no number or name.
+        let log = s.log_text();
+        assert!(log.contains("path=\"/v1/lookup\""), "{log}");
+        assert!(log.contains("key=\""), "{log}");
+        assert!(
+            !log.contains(&number[..10]) && !log.contains(&name),
+            "{log}"
+        );
+        s.stop();
+    }
+}
+
+#[test]
+fn verify_gives_each_demo_verdict() {
+    for backend in BACKENDS {
+        let s = demo_server(backend, &[]);
+        for case in &world().cases {
+            let r = s.post_json(
+                "/v1/verify",
+                &serde_json::json!({ "payload": case.payload }).to_string(),
+            );
+            assert_eq!(r.status, 200, "{}: {}", case.expect, r.text());
+            let v = r.json();
+            assert_eq!(v["verdict"], case.expect.as_str(), "{backend:?}: {v}");
+            assert_eq!(v["source"], "server");
+            assert!(v["trust_list"]["version"].is_u64(), "{v}");
+            if let Some(fields) = v.get("fields") {
+                assert!(fields.get("number").is_none(), "clear number in {v}");
+            }
+        }
+        s.stop();
+    }
+}
+
+#[test]
+fn lists_health_and_widget() {
+    for backend in BACKENDS {
+        let s = demo_server(backend, &[]);
+        let demo = world().demo();
+        for (path, file) in [
+            ("/v1/trust-list", "trust-list"),
+            ("/v1/revocations", "revocations"),
+            ("/trust-list", "trust-list"),
+        ] {
+            let r = s.get(path);
+            assert_eq!(r.status, 200, "{path}");
+            assert_eq!(r.header("content-type"), Some("application/cose"));
+            assert_eq!(r.header("cache-control"), Some("no-cache"));
+            assert_eq!(
+                r.body,
+                std::fs::read(demo.join(file)).expect("list file"),
+                "{path}: not the signed bytes"
+            );
+            let etag = r.header("etag").expect("etag").to_string();
+            let again = s.req("GET", path, &[("if-none-match", &etag)], b"");
+            assert_eq!(again.status, 304, "{path}");
+            assert!(again.body.is_empty());
+            let other = s.req("GET", path, &[("if-none-match", "\"nope\"")], b"");
+            assert_eq!(other.status, 200);
+        }
+        let h = s.get("/healthz");
+        assert_eq!(h.status, 200);
+        let v = h.json();
+        assert_eq!(v["status"], "ok");
+        assert_eq!(
+            v["database"],
+            if backend == Backend::Sqlite {
+                "sqlite"
+            } else {
+                "postgres"
+            }
+        );
+        assert_eq!(v["trust_list"]["version"], 1);
+        let cfg = s.get("/config.json");
+        assert_eq!(cfg.status, 200);
+        assert!(cfg.json()["root_public_key"].is_string());
+        let index = s.get("/");
+        assert_eq!(index.status, 200);
+        assert!(index.text().contains("<h1>widget</h1>"));
+        assert_eq!(s.get("/v1/nothing").json()["error"], "not_found");
+        let wrong = s.get("/v1/lookup");
+        assert_eq!(wrong.status, 405);
+        assert_eq!(wrong.json()["error"], "method_not_allowed");
+        s.stop();
+    }
+}
+
+#[test]
+fn rate_limit_answers_429_with_retry_after() {
+    for backend in BACKENDS {
+        let s = demo_server(backend, &["--lookup-burst", "3", "--lookup-rate", "0.05"]);
+        let (name, number, _) = demo_holder(world(), 0);
+        for i in 0..3 {
+            assert_eq!(s.lookup(&number, &name).status, 200, "lookup {i}");
+        }
+        let r = s.lookup(&number, &name);
+        assert_eq!(r.status, 429, "{}", r.text());
+        let retry: u64 = r
+            .header("retry-after")
+            .and_then(|v| v.parse().ok())
+            .expect("Retry-After in seconds");
+        assert!((1..=20).contains(&retry), "{retry}");
+        assert_eq!(r.json()["error"], "rate_limited");
+        // Other endpoints are not limited.
+        assert_eq!(s.get("/v1/trust-list").status, 200);
+        s.stop();
+    }
+}
+
+/// Strings an attacker or a confused client might send.
+fn nasty_strings() -> Vec<String> {
+    let mut v: Vec<String> = [
+        "' OR '1'='1",
+        "'; DROP TABLE certificates; --",
+        "\" OR 1=1 --",
+        "310115197908230135' --",
+        "1' UNION SELECT name_key FROM certificates --",
+        "$1",
+        "?",
+        "%",
+        "_",
+        "\\",
+        "NULL",
+        "null",
+        "",
+        " ",
+        "\u{0}",
+        "a\u{0}b",
+        "\u{202e}建国张",
+        "\u{feff}张建国",
+        "张\u{200b}建国",
+        "𝕏𝕐ℤ",
+        "👷‍♀️🦺",
+        "张\u{0301}建国",
+        "Ａ１２３",
+        "\u{fffd}",
+        "\u{10ffff}",
+        "<script>alert(1)</script>",
+        "{{7*7}}",
+        "../../etc/passwd",
+        "31011519790823013５",
+        "３１０１１５１９７９０８２３０１３５",
+        "31011519790823013x",
+        "3101151979082301350",
+        "31011519790823013",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    v.push("张".repeat(10_000));
+    v.push("9".repeat(5_000));
+    v
+}
+
+#[test]
+fn odd_input_is_refused_or_not_found_never_a_server_error() {
+    for backend in BACKENDS {
+        let s = demo_server(backend, &[]);
+        let (name, number, _) = demo_holder(world(), 0);
+        for nasty in nasty_strings() {
+            for (n, m) in [
+                (nasty.as_str(), name.as_str()),
+                (number.as_str(), nasty.as_str()),
+            ] {
+                let r = s.lookup(n, m);
+                assert!(
+                    r.status == 200 || (400..500).contains(&r.status),
+                    "{backend:?} {nasty:?}: {} {}",
+                    r.status,
+                    r.text()
+                );
+                let v = r.json();
+                if r.status == 200 {
+                    assert_eq!(v["status"], "not_found", "{nasty:?}");
+                } else {
+                    assert!(v["error"].is_string(), "{v}");
+                }
+            }
+            let r = s.post_json(
+                "/v1/verify",
+                &serde_json::json!({ "payload": nasty }).to_string(),
+            );
+            assert!(
+                r.status == 200 || (400..500).contains(&r.status),
+                "verify {nasty:?}: {} {}",
+                r.status,
+                r.text()
+            );
+        }
+        // Lone surrogates and other JSON that is not valid text.
+        for body in [
+            r#"{"number":"\ud800","name":"x"}"#,
+            "{\"number\":\"31011519790823013\u{1}5\",\"name\":\"x\"}",
+        ] {
+            let r = s.post_json("/v1/lookup", body);
+            assert_eq!(r.status, 400, "{body}: {}", r.text());
+        }
+        let raw = s.req(
+            "POST",
+            "/v1/lookup",
+            &[("content-type", "application/json")],
+            b"{\"number\":\"\xff\xfe\",\"name\":\"x\"}",
+        );
+        assert_eq!(raw.status, 400);
+        // Nothing was dropped or changed: the holder is still found.
+        assert_eq!(s.lookup(&number, &name).json()["status"], "found");
+        s.stop();
+    }
+}
+
+#[test]
+fn malformed_oversized_and_strict_bodies() {
+    for backend in BACKENDS {
+        let s = demo_server(backend, &["--body-limit", "4096"]);
+        let (name, number, _) = demo_holder(world(), 0);
+        let cases: Vec<(&str, String, u16, &str)> = vec![
+            ("/v1/lookup", "{\"number\":".into(), 400, "malformed_json"),
+            ("/v1/lookup", "".into(), 400, "malformed_json"),
+            ("/v1/lookup", "[]".into(), 400, "invalid_field"),
+            ("/v1/lookup", "null".into(), 400, "invalid_field"),
+            (
+                "/v1/lookup",
+                format!("{{\"number\":\"{number}\",\"name\":\"{name}\",\"x\":1}}"),
+                400,
+                "unknown_field",
+            ),
+            (
+                "/v1/lookup",
+                format!("{{\"number\":\"{number}\"}}"),
+                400,
+                "missing_field",
+            ),
+            (
+                "/v1/lookup",
+                format!("{{\"number\":310115197908230135,\"name\":\"{name}\"}}"),
+                400,
+                "invalid_field",
+            ),
+            (
+                "/v1/lookup",
+                format!("{{\"number\":\"{number}\",\"number\":\"{number}\",\"name\":\"{name}\"}}"),
+                400,
+                "duplicate_field",
+            ),
+            (
+                "/v1/lookup",
+                format!("{{\"number\":\"{}\",\"name\":\"{name}\"}}", &number[..17]),
+                400,
+                "invalid_number",
+            ),
+            (
+                "/v1/lookup",
+                format!(
+                    "{{\"number\":\"{}{}\",\"name\":\"{name}\"}}",
+                    &number[..17],
+                    if number.ends_with('1') { '2' } else { '1' }
+                ),
+                400,
+                "number_check_digit",
+            ),
+            (
+                "/v1/lookup",
+                format!("{{\"number\":\"{number}\",\"name\":\"   \"}}"),
+                400,
+                "invalid_name",
+            ),
+            ("/v1/verify", "{\"payload\":1}".into(), 400, "invalid_field"),
+            (
+                "/v1/verify",
+                "{\"payload\":\"x\",\"extra\":true}".into(),
+                400,
+                "unknown_field",
+            ),
+            (
+                "/v1/lookup",
+                format!(
+                    "{{\"number\":\"{number}\",\"name\":\"{}\"}}",
+                    "x".repeat(5000)
+                ),
+                413,
+                "payload_too_large",
+            ),
+            (
+                "/v1/verify",
+                format!("{{\"payload\":\"{}\"}}", "A".repeat(5000)),
+                413,
+                "payload_too_large",
+            ),
+        ];
+        for (path, body, status, code) in &cases {
+            let r = s.post_json(path, body);
+            assert_eq!(
+                r.status,
+                *status,
+                "{backend:?} {path} {body:.80}: {}",
+                r.text()
+            );
+            let v = r.json();
+            assert_eq!(v["error"], *code, "{body:.80}: {v}");
+            assert!(v["message"]["zh"].is_string() && v["message"]["en"].is_string());
+        }
+        // A body too large without Content-Length (chunked) is refused too.
+        let big = format!("{{\"payload\":\"{}\"}}", "A".repeat(20_000));
+        let r = s.req(
+            "POST",
+            "/v1/verify",
+            &[
+                ("content-type", "application/json"),
+                ("transfer-encoding", "chunked"),
+            ],
+            big.as_bytes(),
+        );
+        assert_eq!(r.status, 413, "{}", r.text());
+        // Wrong or missing content type.
+        for ct in [
+            None,
+            Some("text/plain"),
+            Some("application/x-www-form-urlencoded"),
+        ] {
+            let headers: Vec<(&str, &str)> = ct.map(|c| ("content-type", c)).into_iter().collect();
+            let r = s.req("POST", "/v1/lookup", &headers, b"{}");
+            assert_eq!(r.status, 415, "{ct:?}");
+            assert_eq!(r.json()["error"], "unsupported_media_type");
+        }
+        // A charset parameter is fine.
+        let r = s.req(
+            "POST",
+            "/v1/lookup",
+            &[("content-type", "application/json; charset=utf-8")],
+            serde_json::json!({"number": number, "name": name})
+                .to_string()
+                .as_bytes(),
+        );
+        assert_eq!(r.status, 200);
+        s.stop();
+    }
+}
+
+#[test]
+fn cors_allows_only_listed_origins() {
+    for backend in BACKENDS {
+        let s = demo_server(backend, &["--allow-origin", "https://hr.example.com"]);
+        let pre = |origin: &str| {
+            s.req(
+                "OPTIONS",
+                "/v1/verify",
+                &[
+                    ("origin", origin),
+                    ("access-control-request-method", "POST"),
+                    ("access-control-request-headers", "content-type"),
+                ],
+                b"",
+            )
+        };
+        let ok = pre("https://hr.example.com");
+        assert_eq!(
+            ok.header("access-control-allow-origin"),
+            Some("https://hr.example.com"),
+            "{:?}",
+            ok.headers
+        );
+        let no = pre("https://evil.example.com");
+        assert_eq!(no.header("access-control-allow-origin"), None);
+        let r = s.req(
+            "POST",
+            "/v1/verify",
+            &[
+                ("content-type", "application/json"),
+                ("origin", "https://hr.example.com"),
+            ],
+            br#"{"payload":"x"}"#,
+        );
+        assert_eq!(
+            r.header("access-control-allow-origin"),
+            Some("https://hr.example.com")
+        );
+        s.stop();
+    }
+}
+
+#[test]
+fn restart_keeps_data() {
+    for backend in BACKENDS {
+        let w = world();
+        let db = backend.fresh_db(w.root());
+        let demo = w.demo();
+        let demo = demo.to_str().expect("utf-8");
+        let (name, number, _) = demo_holder(w, 1);
+        let s = Server::start(w.root(), &["--demo", demo, "--www", "www", "--db", &db]);
+        let before = s.lookup(&number, &name).json();
+        assert_eq!(before["status"], "found");
+        s.stop();
+        // Serve the same database as a deployment: nothing imported this time.
+        let s = Server::start(w.root(), &["--data", demo, "--db", &db]);
+        let after = s.lookup(&number, &name).json();
+        assert_eq!(after, before, "{backend:?}");
+        // Without --www only the API is served.
+        assert_eq!(s.get("/").status, 404);
+        s.stop();
+    }
+}

@@ -1,0 +1,501 @@
+//! `yanzheng import` against an SQLite file and a real PostgreSQL: bad rows,
+//! signed payloads, revocations with a re-signed list the server picks up,
+//! the lookup key file, and a large import killed with SIGKILL half-way.
+
+mod support;
+
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use support::*;
+use yanzheng_core::{Date, UnixTime};
+use yanzheng_registry::{Database, OpenOptions};
+
+const HEADER: &str = "type,name,sex,number,region,cert_id,first_issued,valid_from,valid_until,review_due,category,item,employer,role,industry";
+
+fn today() -> Date {
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .expect("clock")
+        .as_secs();
+    Date::in_china_at(UnixTime(secs))
+}
+
+/// A special-operations row valid since a year.
+fn row(name: &str, number: &str, region: u32, cert_id: u64) -> String {
+    let from = today().add_years(-1);
+    format!(
+        "special_operations,{name},男,{number},{region},{cert_id},{},{from},{},{},电工作业,低压电工作业,,,",
+        from.add_years(-6),
+        from.add_years(6).add_days(-1),
+        from.add_years(3),
+    )
+}
+
+fn count(db: &str) -> u64 {
+    block_on(async {
+        let d = Database::open(db, OpenOptions::default())
+            .await
+            .expect("open db");
+        let n = d.count().await.expect("count");
+        d.close().await;
+        n
+    })
+}
+
+#[test]
+fn import_reports_bad_rows_by_line_and_keeps_the_good_ones() {
+    for backend in BACKENDS {
+        let w = World::new();
+        let d = w.root();
+        let db = backend.fresh_db(d);
+        let a = with_check_char("31011519900101123");
+        let b = with_check_char("31011519910202124");
+        let c = with_check_char("33010619800303125");
+        let from = today().add_years(-1);
+        let mut bad_number = with_check_char("31011519920303126");
+        bad_number.replace_range(17.., if bad_number.ends_with('1') { "2" } else { "1" });
+        let lines = [
+            HEADER.to_string(),
+            row("钱学森", &a, 310_000, 3_100_000_000_100_001), // 2 good
+            row("孙悟空", &a, 310_000, 3_100_000_000_100_002).replace(&from.to_string(), "2020-13-01"), // 3 bad date
+            row("周树人", &a, 310_000, 3_100_000_000_100_003).replace("special_operations", "driver_license"), // 4 type
+            row("吴承恩", &bad_number, 310_000, 3_100_000_000_100_004), // 5 check digit
+            row("", &a, 310_000, 3_100_000_000_100_005),               // 6 no name
+            "special_operations,郑和,男".to_string(),                   // 7 too few fields
+            row("钱学森", &a, 310_000, 3_100_000_000_100_001),          // 8 repeated cert_id
+            row("林则徐", &b, 440_000, 4_400_000_000_000_001),          // 9 no key for the region
+            row("阿卜杜·热合曼", &b, 310_104, 3_100_000_000_100_009),    // 10 good (district of 310000)
+            format!(
+                "safety_management,沈括,男,{c},330100,3_301_000_000_000_001,{},{from},{},,,,杭州某化工有限公司,主要负责人,危险化学品",
+                from.add_years(-3),
+                from.add_years(3).add_days(-1)
+            )
+            .replace("3_301_000_000_000_001", "3301000000000001"), // 11 good, Zhejiang key
+        ];
+        std::fs::write(d.join("certs.csv"), lines.join("\n") + "\n").expect("csv");
+        let (out, err) = yz_expect(
+            d,
+            &[
+                "import",
+                "certs.csv",
+                "--db",
+                &db,
+                "--data",
+                "demo",
+                "--failed",
+                "failed.csv",
+            ],
+            1,
+        );
+        assert!(out.contains("3 certificates imported"), "{out}");
+        assert!(out.contains("7 bad rows"), "{out}");
+        for line in [3, 4, 5, 6, 7, 8, 9] {
+            assert!(
+                err.contains(&format!("certs.csv:{line}: ")),
+                "line {line}: {err}"
+            );
+        }
+        assert!(err.contains("check digit"), "{err}");
+        assert!(err.contains("appears twice"), "{err}");
+        assert!(err.contains("no key in the trust list"), "{err}");
+        assert!(
+            !err.contains(&a) && !err.contains("钱学森"),
+            "personal data in {err}"
+        );
+        let failed = std::fs::read_to_string(d.join("failed.csv")).expect("failed.csv");
+        assert_eq!(failed.lines().count(), 8, "{failed}");
+
+        let s = Server::start(d, &["--data", "demo", "--db", &db]);
+        let found = s.lookup(&a, "钱学森").json();
+        assert_eq!(found["status"], "found", "{found}");
+        assert_eq!(found["certificates"].as_array().map(Vec::len), Some(1));
+        // A middle dot typed another way still finds the name.
+        let v = s.lookup(&b, "阿卜杜・热合曼").json();
+        assert_eq!(v["status"], "found", "{v}");
+        assert_eq!(v["certificates"][0]["issuer"], "上海市应急管理局");
+        let z = s.lookup(&c, "沈括").json();
+        assert_eq!(z["certificates"][0]["issuer"], "浙江省应急管理厅", "{z}");
+        assert_eq!(z["certificates"][0]["role"]["zh"], "主要负责人");
+        assert_eq!(z["certificates"][0]["employer"], "杭州某化工有限公司");
+        s.stop();
+
+        // Importing the same file again changes nothing.
+        let (out, _) = yz_expect(
+            d,
+            &["import", "certs.csv", "--db", &db, "--data", "demo"],
+            1,
+        );
+        assert!(out.contains("(0 new or changed, 3 unchanged)"), "{out}");
+    }
+}
+
+#[test]
+fn import_of_signed_payloads_takes_what_core_verifies() {
+    for backend in BACKENDS {
+        let w = World::new();
+        let d = w.root();
+        let db = backend.fresh_db(d);
+        let mut csv = String::from("cert_id,payload\n");
+        let mut expected_lines = Vec::new();
+        for (i, case) in w.cases.iter().enumerate() {
+            let id = match yanzheng_core::verify(&case.payload, None, None, UnixTime(0)).certificate
+            {
+                Some(c) => c.cert_id.to_string(),
+                None => "0".into(),
+            };
+            csv.push_str(&format!("{id},{}\n", case.payload));
+            expected_lines.push((i + 2, case.expect.clone()));
+        }
+        csv.push_str("42,YZ1:NOT-A-PAYLOAD\n");
+        std::fs::write(d.join("payloads.csv"), csv).expect("csv");
+        let (out, err) = yz_expect(
+            d,
+            &["import", "payloads.csv", "--db", &db, "--data", "demo"],
+            1,
+        );
+        // Genuine certificates are imported whatever their dates say; forged,
+        // unknown-key, not-allowed and unreadable ones are not.
+        let importable = [
+            "valid",
+            "review_due_soon",
+            "review_overdue",
+            "expired",
+            "not_yet_valid",
+            "revoked",
+        ];
+        for (line, expect) in &expected_lines {
+            let reported = err.contains(&format!("payloads.csv:{line}: "));
+            assert_eq!(
+                reported,
+                !importable.contains(&expect.as_str()),
+                "{expect} on line {line}: {err}"
+            );
+        }
+        assert!(out.contains("6 certificates imported"), "{out}");
+        let s = Server::start(d, &["--data", "demo", "--db", &db]);
+        let (name, number, _) = demo_holder(&w, 5);
+        let v = s.lookup(&number, &name).json();
+        assert_eq!(v["certificates"][0]["revoked"], true, "{v}");
+        s.stop();
+    }
+}
+
+#[test]
+fn revocations_import_resigns_the_list_and_the_server_takes_it() {
+    for backend in BACKENDS {
+        let w = World::new();
+        let d = w.root();
+        let db = backend.fresh_db(d);
+        let demo = w.demo();
+        let demo_s = demo.to_str().expect("utf-8");
+        let s = Server::start(
+            d,
+            &[
+                "--demo",
+                demo_s,
+                "--www",
+                "www",
+                "--db",
+                &db,
+                "--reload-every",
+                "0.2",
+            ],
+        );
+        let (name, number, cert_id) = demo_holder(&w, 0);
+        assert_eq!(
+            s.lookup(&number, &name).json()["certificates"][0]["revoked"],
+            false
+        );
+        let valid = w.payload("valid").to_string();
+        let verdict = |s: &Server| {
+            s.post_json(
+                "/v1/verify",
+                &serde_json::json!({ "payload": valid }).to_string(),
+            )
+            .json()["verdict"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string()
+        };
+        assert_eq!(verdict(&s), "valid");
+        let v1 = std::fs::read(demo.join("revocations")).expect("v1");
+
+        std::fs::write(
+            d.join("revoke.txt"),
+            format!("# revoked by the issuer\n{cert_id}\n\n9999999999\n"),
+        )
+        .expect("ids");
+        let (out, _) = yz_expect(
+            d,
+            &[
+                "import",
+                "--revocations",
+                "revoke.txt",
+                "--db",
+                &db,
+                "--root",
+                "demo/root.key",
+                "--data",
+                "demo",
+            ],
+            0,
+        );
+        assert!(
+            out.contains("revocation list version 2 with 3 id(s)"),
+            "{out}"
+        );
+        let (shown, _) = yz_expect(d, &["revocations", "show", "demo/revocations", "--json"], 0);
+        let shown: serde_json::Value = serde_json::from_str(&shown).expect("json");
+        assert_eq!(shown["version"], 2);
+
+        wait_until(20, "the server to take revocations v2", || {
+            s.get("/v1/revocations").body
+                == std::fs::read(demo.join("revocations")).unwrap_or_default()
+        });
+        let v = s.lookup(&number, &name).json();
+        assert_eq!(v["certificates"][0]["revoked"], true, "{v}");
+        assert_eq!(verdict(&s), "revoked");
+
+        // An older list dropped into the folder is refused: still version 2.
+        let v2_tag = s.get("/v1/revocations").header("etag").map(str::to_string);
+        std::fs::write(demo.join("revocations"), &v1).expect("rollback");
+        std::thread::sleep(Duration::from_millis(1200));
+        assert_eq!(
+            s.get("/v1/revocations").header("etag").map(str::to_string),
+            v2_tag
+        );
+        wait_until(10, "the refusal in the log", || {
+            s.log_text().contains("refused")
+        });
+        assert_eq!(verdict(&s), "revoked");
+        s.stop();
+
+        // A bad id line revokes nothing.
+        std::fs::write(d.join("bad.txt"), "3100000000000002\nabc\n").expect("ids");
+        let (_, err) = yz_expect(
+            d,
+            &[
+                "import",
+                "--revocations",
+                "bad.txt",
+                "--db",
+                &db,
+                "--root",
+                "demo/root.key",
+                "--data",
+                "demo",
+            ],
+            2,
+        );
+        assert!(err.contains("bad.txt:2"), "{err}");
+    }
+}
+
+#[test]
+fn a_lookup_key_file_must_be_given_every_time() {
+    for backend in BACKENDS {
+        let w = World::new();
+        let d = w.root();
+        let db = backend.fresh_db(d);
+        yz_expect(
+            d,
+            &[
+                "import",
+                "demo/certificates.csv",
+                "--db",
+                &db,
+                "--data",
+                "demo",
+                "--lookup-key-file",
+                "lookup.key",
+            ],
+            0,
+        );
+        let key = std::fs::read_to_string(d.join("lookup.key")).expect("key file");
+        assert_eq!(key.trim().len(), 64);
+        // Without the file, or with another key, the database is refused.
+        let (_, err) = yz_expect(
+            d,
+            &[
+                "import",
+                "demo/certificates.csv",
+                "--db",
+                &db,
+                "--data",
+                "demo",
+            ],
+            2,
+        );
+        assert!(err.contains("--lookup-key-file"), "{err}");
+        let (_, err) = yz_expect(
+            d,
+            &[
+                "import",
+                "demo/certificates.csv",
+                "--db",
+                &db,
+                "--data",
+                "demo",
+                "--lookup-key-file",
+                "other.key",
+            ],
+            2,
+        );
+        assert!(err.contains("different lookup key"), "{err}");
+        let s = Server::start(
+            d,
+            &[
+                "--data",
+                "demo",
+                "--db",
+                &db,
+                "--lookup-key-file",
+                "lookup.key",
+            ],
+        );
+        let (name, number, _) = demo_holder(&w, 0);
+        assert_eq!(s.lookup(&number, &name).json()["status"], "found");
+        s.stop();
+    }
+}
+
+/// `n` good rows with distinct numbers and ids.
+fn big_csv(n: usize) -> String {
+    const SURNAMES: &[&str] = &["张", "王", "李", "赵", "刘", "陈", "杨", "黄", "周", "吴"];
+    const GIVEN: &[&str] = &[
+        "伟", "芳", "娜", "敏", "静", "强", "磊", "军", "洋", "勇", "艳", "杰",
+    ];
+    let born = Date::from_ymd(1970, 1, 1).expect("date");
+    let mut s = String::with_capacity(n * 160);
+    s.push_str(HEADER);
+    s.push('\n');
+    for i in 0..n {
+        let birth = born.add_days((i / 900) as i32).to_string().replace('-', "");
+        let number = with_check_char(&format!("310115{birth}{:03}", i % 900));
+        let name = format!(
+            "{}{}{}",
+            SURNAMES[i % SURNAMES.len()],
+            GIVEN[(i / 10) % GIVEN.len()],
+            GIVEN[(i / 120) % GIVEN.len()]
+        );
+        s.push_str(&row(
+            &name,
+            &number,
+            310_000,
+            3_100_000_001_000_000 + i as u64,
+        ));
+        s.push('\n');
+    }
+    s
+}
+
+#[test]
+fn sigkill_during_a_large_import_leaves_whole_batches_and_a_rerun_completes() {
+    const ROWS: usize = 50_000;
+    const BATCH: usize = 500;
+    for backend in BACKENDS {
+        let w = World::new();
+        let d = w.root();
+        let db = backend.fresh_db(d);
+        std::fs::write(d.join("big.csv"), big_csv(ROWS)).expect("csv");
+        let mut child = Command::new(BIN)
+            .args([
+                "import",
+                "big.csv",
+                "--db",
+                &db,
+                "--data",
+                "demo",
+                "--batch-size",
+            ])
+            .arg(BATCH.to_string())
+            .current_dir(d)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn import");
+        // Kill it once a few batches are in, well before the end.
+        let deadline = Instant::now() + Duration::from_secs(120);
+        let killed_at = block_on(async {
+            let mut opened = None;
+            loop {
+                assert!(Instant::now() < deadline, "the import wrote nothing");
+                if let Ok(Some(status)) = child.try_wait() {
+                    panic!("the import ended ({status}) before it could be killed");
+                }
+                if opened.is_none() {
+                    // The import creates the database: open it once it exists.
+                    opened = Database::open(&db, OpenOptions::default()).await.ok();
+                }
+                if let Some(dbh) = &opened {
+                    let n = dbh.count().await.unwrap_or(0);
+                    if n >= 3 * BATCH as u64 {
+                        child.kill().expect("SIGKILL");
+                        let _ = child.wait();
+                        dbh.close().await;
+                        return n;
+                    }
+                }
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+        });
+        assert!(
+            killed_at < ROWS as u64,
+            "{backend:?}: killed too late ({killed_at})"
+        );
+
+        // After the crash: a consistent database holding whole batches only.
+        let after = block_on(async {
+            let dbh = Database::open(&db, OpenOptions::default())
+                .await
+                .expect("reopen after the kill");
+            dbh.integrity_check().await.expect("integrity");
+            let n = dbh.count().await.expect("count");
+            dbh.close().await;
+            n
+        });
+        assert!(after >= killed_at && after < ROWS as u64, "{after}");
+        eprintln!("{backend:?}: killed at {killed_at}, {after} rows after the kill");
+        assert_eq!(
+            after % BATCH as u64,
+            0,
+            "{backend:?}: a half-written batch ({after} rows)"
+        );
+
+        // The re-run completes: what is there stays, the rest is added.
+        let (out, _) = yz_expect(
+            d,
+            &[
+                "import",
+                "big.csv",
+                "--db",
+                &db,
+                "--data",
+                "demo",
+                "--batch-size",
+                "500",
+            ],
+            0,
+        );
+        assert!(
+            out.contains(&format!(
+                "{ROWS} certificates imported ({} new or changed, {after} unchanged), 0 bad rows",
+                ROWS as u64 - after
+            )),
+            "{out}"
+        );
+        assert_eq!(count(&db), ROWS as u64);
+
+        // First and last rows answer.
+        let s = Server::start(d, &["--data", "demo", "--db", &db]);
+        let csv = std::fs::read_to_string(d.join("big.csv")).expect("csv");
+        for line in [csv.lines().nth(1), csv.lines().last()] {
+            let cells: Vec<&str> = line.expect("row").split(',').collect();
+            let v = s.lookup(cells[3], cells[1]).json();
+            assert_eq!(v["status"], "found", "{v}");
+        }
+        s.stop();
+    }
+}

@@ -1,0 +1,294 @@
+//! What the database may hold instead of an ID number or a name: keyed
+//! hashes (HMAC-SHA256 under a secret lookup key) of the normalized values,
+//! and core's masked forms. Whoever copies the database without the key
+//! cannot test a guessed number against it, and a lookup compares keys, not
+//! clear text.
+//!
+//! The normalization rules here are part of the stored data: a stored
+//! `name_key` only matches a typed name normalized the same way. Changing
+//! [`normalize_name`] means re-importing.
+
+use std::fmt;
+use std::io::Write;
+use std::path::Path;
+
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+use unicode_normalization::UnicodeNormalization;
+use yanzheng_core::cert::{id_number_checksum_ok, is_id_number_shape, MAX_NAME_CHARS};
+use yanzheng_core::crypto::{from_hex, to_hex};
+
+/// Length of a lookup key in bytes.
+pub const LOOKUP_KEY_BYTES: usize = 32;
+
+const BLOCK: usize = 64;
+
+/// The secret behind `number_key` and `name_key`: HMAC-SHA256 with the inner
+/// and outer pads already absorbed, so each hash costs two compressions.
+#[derive(Clone)]
+pub struct LookupKey {
+    secret: [u8; LOOKUP_KEY_BYTES],
+    inner: Sha256,
+    outer: Sha256,
+}
+
+impl fmt::Debug for LookupKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("LookupKey(..)")
+    }
+}
+
+/// A lookup key file that could not be used.
+#[derive(Debug)]
+pub struct KeyFileError(pub String);
+
+impl fmt::Display for KeyFileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for KeyFileError {}
+
+impl LookupKey {
+    /// A key from its 32 secret bytes.
+    pub fn from_bytes(secret: [u8; LOOKUP_KEY_BYTES]) -> LookupKey {
+        let mut ipad = [0x36u8; BLOCK];
+        let mut opad = [0x5cu8; BLOCK];
+        for (i, b) in secret.iter().enumerate() {
+            ipad[i] ^= b;
+            opad[i] ^= b;
+        }
+        LookupKey {
+            secret,
+            inner: Sha256::new_with_prefix(ipad),
+            outer: Sha256::new_with_prefix(opad),
+        }
+    }
+
+    /// A fresh key from the operating system's random source.
+    pub fn generate() -> Result<LookupKey, getrandom::Error> {
+        let mut secret = [0u8; LOOKUP_KEY_BYTES];
+        getrandom::fill(&mut secret)?;
+        Ok(LookupKey::from_bytes(secret))
+    }
+
+    /// Parses 64 hex characters (surrounding whitespace ignored).
+    pub fn from_hex(hex: &str) -> Option<LookupKey> {
+        let bytes: [u8; LOOKUP_KEY_BYTES] = from_hex(hex.trim())?.try_into().ok()?;
+        Some(LookupKey::from_bytes(bytes))
+    }
+
+    /// The secret as hex (for the settings table or a key file).
+    pub fn to_hex(&self) -> String {
+        to_hex(&self.secret)
+    }
+
+    /// HMAC-SHA256 (RFC 2104) of `message`.
+    pub fn mac(&self, message: &[u8]) -> [u8; 32] {
+        let mut inner = self.inner.clone();
+        inner.update(message);
+        let mut outer = self.outer.clone();
+        outer.update(inner.finalize());
+        outer.finalize().into()
+    }
+
+    /// The stored key of a normalized ID number (hex).
+    pub fn number_key(&self, number: &str) -> String {
+        to_hex(&self.mac(&[b"number:", number.as_bytes()].concat()))
+    }
+
+    /// The stored key of a normalized name (hex).
+    pub fn name_key(&self, name: &str) -> String {
+        to_hex(&self.mac(&[b"name:", name.as_bytes()].concat()))
+    }
+
+    /// A value that identifies the key without revealing it, stored so that a
+    /// database filled under one key refuses to run under another.
+    pub fn check_value(&self) -> String {
+        to_hex(&self.mac(b"yanzheng lookup key check v1"))
+    }
+
+    /// Reads a key file (64 hex characters), or creates one with a fresh key
+    /// (mode 0600) if `path` does not exist.
+    pub fn load_or_create(path: &Path) -> Result<LookupKey, KeyFileError> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => LookupKey::from_hex(&text).ok_or_else(|| {
+                KeyFileError(format!(
+                    "{} does not hold a lookup key (64 hex characters)",
+                    path.display()
+                ))
+            }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let key = LookupKey::generate()
+                    .map_err(|e| KeyFileError(format!("no random source: {e}")))?;
+                let mut opts = std::fs::OpenOptions::new();
+                opts.write(true).create_new(true);
+                #[cfg(unix)]
+                {
+                    use std::os::unix::fs::OpenOptionsExt;
+                    opts.mode(0o600);
+                }
+                let mut file = opts
+                    .open(path)
+                    .map_err(|e| KeyFileError(format!("cannot create {}: {e}", path.display())))?;
+                writeln!(file, "{}", key.to_hex())
+                    .and_then(|()| file.sync_all())
+                    .map_err(|e| KeyFileError(format!("cannot write {}: {e}", path.display())))?;
+                Ok(key)
+            }
+            Err(e) => Err(KeyFileError(format!("cannot read {}: {e}", path.display()))),
+        }
+    }
+}
+
+/// Compares two stored keys in time that does not depend on where they differ.
+pub fn keys_equal(a: &str, b: &str) -> bool {
+    a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
+}
+
+/// Characters people type for the middle dot of transliterated names
+/// (阿卜杜·热合曼): all count as U+00B7.
+const MIDDLE_DOTS: &[char] = &[
+    '\u{00B7}', // MIDDLE DOT
+    '\u{30FB}', // KATAKANA MIDDLE DOT (NFKC target of U+FF65)
+    '\u{2027}', // HYPHENATION POINT
+    '\u{2022}', // BULLET
+    '\u{2219}', // BULLET OPERATOR
+    '\u{22C5}', // DOT OPERATOR
+    '\u{0387}', // GREEK ANO TELEIA (NFKC maps it to U+00B7 already)
+    '\u{16EB}', // RUNIC SINGLE PUNCTUATION
+    '.',        // a full stop typed for the dot (NFKC maps U+FF0E here)
+];
+
+/// Why a typed name or number was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputError {
+    /// Not 17 digits and a digit or X.
+    NumberShape,
+    /// The check character does not match the other 17 (a typing error).
+    NumberChecksum,
+    /// Empty after normalization.
+    NameEmpty,
+    /// Longer than any name on a card.
+    NameTooLong,
+    /// Holds control or unassigned-looking characters.
+    NameCharacters,
+}
+
+/// The name as stored and compared: NFKC, without any whitespace, and with
+/// every middle-dot look-alike written as U+00B7. So `张 建国`, `张建国 ` and a
+/// full-width form all match `张建国`.
+pub fn normalize_name(name: &str) -> Result<String, InputError> {
+    let mut out = String::with_capacity(name.len());
+    for c in name.nfkc() {
+        if c.is_whitespace() {
+            continue;
+        }
+        if c.is_control() || matches!(c, '\u{FFFD}' | '\u{FEFF}' | '\u{200B}'..='\u{200F}') {
+            return Err(InputError::NameCharacters);
+        }
+        out.push(if MIDDLE_DOTS.contains(&c) {
+            '\u{00B7}'
+        } else {
+            c
+        });
+    }
+    match out.chars().count() {
+        0 => Err(InputError::NameEmpty),
+        n if n > MAX_NAME_CHARS => Err(InputError::NameTooLong),
+        _ => Ok(out),
+    }
+}
+
+/// The ID number as stored and compared: trimmed, a final `x` upper-cased,
+/// then it must be 17 digits and a digit or `X` with the right check character.
+pub fn normalize_number(number: &str) -> Result<String, InputError> {
+    let n = number.trim().to_ascii_uppercase();
+    if !is_id_number_shape(&n) {
+        return Err(InputError::NumberShape);
+    }
+    if !id_number_checksum_ok(&n) {
+        return Err(InputError::NumberChecksum);
+    }
+    Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hex(b: &[u8]) -> String {
+        to_hex(b)
+    }
+
+    #[test]
+    fn hmac_rfc_4231_case_1() {
+        // RFC 4231 4.2: key = 20 × 0x0b, zero-padded to the block like HMAC
+        // does; a 32-byte key with 12 trailing zeros gives the same MAC.
+        let mut key = [0u8; 32];
+        key[..20].copy_from_slice(&[0x0b; 20]);
+        let k = LookupKey::from_bytes(key);
+        assert_eq!(
+            hex(&k.mac(b"Hi There")),
+            "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"
+        );
+    }
+
+    #[test]
+    fn names_normalize() {
+        assert_eq!(normalize_name(" 张 建国\u{3000}").as_deref(), Ok("张建国"));
+        let a = normalize_name("阿卜杜·热合曼").expect("ok");
+        for typed in [
+            "阿卜杜・热合曼",
+            "阿卜杜･热合曼",
+            "阿卜杜•热合曼",
+            "阿卜杜.热合曼",
+            "阿卜杜．热合曼",
+            "阿卜杜 · 热合曼",
+        ] {
+            assert_eq!(normalize_name(typed).as_deref(), Ok(a.as_str()), "{typed}");
+        }
+        assert_eq!(normalize_name("ＺＨＡＮＧ").as_deref(), Ok("ZHANG"));
+        assert_eq!(normalize_name("  "), Err(InputError::NameEmpty));
+        assert_eq!(normalize_name("a\u{0}b"), Err(InputError::NameCharacters));
+        assert_eq!(
+            normalize_name("a\u{200B}b"),
+            Err(InputError::NameCharacters)
+        );
+        assert_eq!(
+            normalize_name(&"名".repeat(33)),
+            Err(InputError::NameTooLong)
+        );
+    }
+
+    #[test]
+    fn numbers_normalize() {
+        assert_eq!(
+            normalize_number(" 11010519491231002x ").as_deref(),
+            Ok("11010519491231002X")
+        );
+        assert_eq!(
+            normalize_number("11010519491231002Y"),
+            Err(InputError::NumberShape)
+        );
+        assert_eq!(
+            normalize_number("110105194912310021"),
+            Err(InputError::NumberChecksum)
+        );
+    }
+
+    #[test]
+    fn keys_differ_by_purpose_and_secret() {
+        let a = LookupKey::from_bytes([1; 32]);
+        let b = LookupKey::from_bytes([2; 32]);
+        assert_ne!(a.number_key("x"), a.name_key("x"));
+        assert_ne!(a.number_key("x"), b.number_key("x"));
+        assert!(keys_equal(&a.name_key("张三"), &a.name_key("张三")));
+        assert!(!keys_equal(&a.name_key("张三"), &a.name_key("张四")));
+        assert_eq!(
+            LookupKey::from_hex(&a.to_hex()).map(|k| k.check_value()),
+            Some(a.check_value())
+        );
+    }
+}

@@ -1,0 +1,210 @@
+//! A certificate as the registry stores it ([`CertificateRecord`]) and as a
+//! lookup shows it ([`FoundCertificate`]). Neither holds the clear ID number
+//! or name.
+
+use serde::{Deserialize, Serialize};
+use yanzheng_core::catalog::{self, Entry};
+use yanzheng_core::cert::{mask_name, mask_number};
+use yanzheng_core::verdict::NamedCode;
+use yanzheng_core::{CertKind, Certificate, Date, UnixTime};
+
+use crate::privacy::{normalize_name, normalize_number, InputError, LookupKey};
+
+/// The shown fields kept as JSON in the `fields` column: codes, not names,
+/// so a newer catalogue names old rows too.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredFields {
+    /// 初领日期.
+    pub first_issued: Date,
+    /// 有效期 from.
+    pub valid_from: Date,
+    /// 有效期 to (inclusive).
+    pub valid_until: Date,
+    /// 应复审日期.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review_due: Option<Date>,
+    /// 作业类别 code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<u16>,
+    /// 操作项目 code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item: Option<u16>,
+    /// 单位名称.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub employer: Option<String>,
+    /// 职务 code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<u16>,
+    /// 行业类别 code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub industry: Option<u16>,
+}
+
+/// One row of the `certificates` table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CertificateRecord {
+    /// The issuer's certificate id (the primary key; revocations name it).
+    pub cert_id: i64,
+    /// HMAC of the normalized ID number (hex).
+    pub number_key: String,
+    /// HMAC of the normalized name (hex).
+    pub name_key: String,
+    /// The name with all but its first character hidden.
+    pub name_masked: String,
+    /// The number with all but its last four characters hidden.
+    pub number_masked: String,
+    /// Which certificate.
+    pub kind: CertKind,
+    /// GB/T 2260 code of the issuing region.
+    pub region: u32,
+    /// The issuing authority's name (from the trust list).
+    pub issuer: String,
+    /// Dates and catalogue codes.
+    pub fields: StoredFields,
+    /// Revoked by the issuer.
+    pub revoked: bool,
+    /// When the row was last written (Unix seconds).
+    pub updated_at: UnixTime,
+}
+
+impl CertificateRecord {
+    /// The record of `cert`, issued by `issuer`. Checks what a lookup will
+    /// rely on: core's field rules, the ID number's check character and a
+    /// name that normalizes. The error is a reason for people that never
+    /// repeats the number or the name.
+    pub fn new(
+        cert: &Certificate,
+        issuer: &str,
+        revoked: bool,
+        key: &LookupKey,
+        now: UnixTime,
+    ) -> Result<CertificateRecord, String> {
+        cert.validate().map_err(|e| e.to_string())?;
+        let number = normalize_number(&cert.number).map_err(|e| match e {
+            InputError::NumberChecksum => "ID number check digit is wrong (typing error?)",
+            _ => "ID number is not 18 characters (17 digits and a digit or X)",
+        })?;
+        let name = normalize_name(&cert.name).map_err(|_| "the name cannot be normalized")?;
+        let cert_id = i64::try_from(cert.cert_id)
+            .map_err(|_| format!("cert_id {} is too large to store", cert.cert_id))?;
+        Ok(CertificateRecord {
+            cert_id,
+            number_key: key.number_key(&number),
+            name_key: key.name_key(&name),
+            name_masked: mask_name(&cert.name),
+            number_masked: mask_number(&number),
+            kind: cert.kind,
+            region: cert.region,
+            issuer: issuer.to_string(),
+            fields: StoredFields {
+                first_issued: cert.first_issued,
+                valid_from: cert.valid_from,
+                valid_until: cert.valid_until,
+                review_due: cert.review_due,
+                category: cert.category,
+                item: cert.item,
+                employer: cert.employer.clone(),
+                role: cert.role,
+                industry: cert.industry,
+            },
+            revoked,
+            updated_at: now,
+        })
+    }
+}
+
+/// Chinese and English words for one thing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Words {
+    /// Simplified Chinese.
+    pub zh: String,
+    /// English.
+    pub en: String,
+}
+
+/// One certificate in a `found` lookup answer: masked, minimal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FoundCertificate {
+    /// Which certificate (`special_operations` or `safety_management`).
+    #[serde(rename = "type")]
+    pub kind: CertKind,
+    /// The certificate's title.
+    pub title: Words,
+    /// Certificate id (revocation lists name it).
+    pub cert_id: u64,
+    /// Name with all but the first character hidden.
+    pub name_masked: String,
+    /// ID number with all but the last four characters hidden.
+    pub number_masked: String,
+    /// Operation category (special operations).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category: Option<NamedCode>,
+    /// Operation item (special operations).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub item: Option<NamedCode>,
+    /// Employer (safety management).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub employer: Option<String>,
+    /// Role (safety management).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<NamedCode>,
+    /// Industry (safety management).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub industry: Option<NamedCode>,
+    /// 初领日期.
+    pub first_issued: Date,
+    /// 有效期 from.
+    pub valid_from: Date,
+    /// 有效期 to (inclusive).
+    pub valid_until: Date,
+    /// 应复审日期.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub review_due: Option<Date>,
+    /// Issuing authority.
+    pub issuer: String,
+    /// Issuing region code.
+    pub region: u32,
+    /// Revoked by the issuer (stored flag or the current revocation list).
+    pub revoked: bool,
+    /// When the registry's record was last updated (RFC 3339, UTC).
+    pub updated_at: String,
+}
+
+fn named(table: &'static [Entry], code: Option<u16>) -> Option<NamedCode> {
+    code.map(|code| NamedCode {
+        code,
+        zh: catalog::name(table, code, true),
+        en: catalog::name(table, code, false),
+    })
+}
+
+impl FoundCertificate {
+    /// The answer for a stored record; `revoked_now` is what the current
+    /// revocation list says about it.
+    pub fn of(r: &CertificateRecord, revoked_now: bool) -> FoundCertificate {
+        let f = &r.fields;
+        FoundCertificate {
+            kind: r.kind,
+            title: Words {
+                zh: r.kind.title(true).to_string(),
+                en: r.kind.title(false).to_string(),
+            },
+            cert_id: u64::try_from(r.cert_id).unwrap_or_default(),
+            name_masked: r.name_masked.clone(),
+            number_masked: r.number_masked.clone(),
+            category: named(catalog::CATEGORIES, f.category),
+            item: named(catalog::ITEMS, f.item),
+            employer: f.employer.clone(),
+            role: named(catalog::ROLES, f.role),
+            industry: named(catalog::INDUSTRIES, f.industry),
+            first_issued: f.first_issued,
+            valid_from: f.valid_from,
+            valid_until: f.valid_until,
+            review_due: f.review_due,
+            issuer: r.issuer.clone(),
+            region: r.region,
+            revoked: r.revoked || revoked_now,
+            updated_at: r.updated_at.to_rfc3339(),
+        }
+    }
+}

@@ -1,0 +1,296 @@
+//! The server: configuration, routes, the access log, list reloading and
+//! graceful shutdown.
+
+use std::future::Future;
+use std::io;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::extract::Request;
+use axum::http::{header, HeaderValue, Method};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::serve::ListenerExt;
+use axum::Router;
+use tokio::net::TcpListener;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+pub use axum::http::HeaderName;
+
+use crate::api::{self, ApiError, LogKey};
+use crate::db::Database;
+use crate::limit::{Limiter, RateLimit};
+use crate::lists::{ListStore, ReloadEvent};
+
+/// Largest JSON request body accepted by default (a QR payload is under 4 KB).
+pub const DEFAULT_BODY_LIMIT: usize = 16 * 1024;
+
+/// How the server behaves.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// The widget's static files (`www/` with the built `pkg/`); `None`
+    /// serves the API only.
+    pub www: Option<PathBuf>,
+    /// Lookup rate limit per client address.
+    pub rate_limit: RateLimit,
+    /// Exact origins (`https://hr.example.com`) whose pages may call the API
+    /// from a browser. Empty: same origin only.
+    pub allow_origins: Vec<String>,
+    /// Largest JSON body, in bytes.
+    pub body_limit: usize,
+    /// How often the list files are checked for changes (SIGHUP also reloads).
+    pub reload_every: Duration,
+    /// A header set by a trusted reverse proxy naming the client's address
+    /// (e.g. `x-forwarded-for`); without it the peer address counts.
+    pub client_ip_header: Option<HeaderName>,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            www: None,
+            rate_limit: RateLimit::default(),
+            allow_origins: Vec::new(),
+            body_limit: DEFAULT_BODY_LIMIT,
+            reload_every: Duration::from_secs(3),
+            client_ip_header: None,
+        }
+    }
+}
+
+/// What a bad configuration is.
+#[derive(Debug)]
+pub struct ConfigError(pub String);
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// State shared by all requests.
+#[derive(Debug)]
+pub struct AppState {
+    pub(crate) db: Database,
+    pub(crate) lists: Arc<ListStore>,
+    pub(crate) limiter: Limiter,
+    pub(crate) config: ServerConfig,
+}
+
+/// A registry ready to serve: database, lists and configuration.
+#[derive(Debug, Clone)]
+pub struct Registry {
+    state: Arc<AppState>,
+}
+
+impl Registry {
+    /// Puts the parts together.
+    pub fn new(db: Database, lists: ListStore, config: ServerConfig) -> Registry {
+        Registry {
+            state: Arc::new(AppState {
+                db,
+                lists: Arc::new(lists),
+                limiter: Limiter::new(config.rate_limit),
+                config,
+            }),
+        }
+    }
+
+    /// The database.
+    pub fn database(&self) -> &Database {
+        &self.state.db
+    }
+
+    /// The lists in force.
+    pub fn lists(&self) -> &ListStore {
+        &self.state.lists
+    }
+
+    /// The HTTP routes.
+    pub fn router(&self) -> Result<Router, ConfigError> {
+        let s = &self.state;
+        let api_only =
+            |r: axum::routing::MethodRouter<api::Shared>| r.fallback(api::api_method_not_allowed);
+        let mut router = Router::new()
+            .route("/v1/lookup", api_only(post(api::lookup)))
+            .route("/v1/verify", api_only(post(api::verify)))
+            .route("/v1/trust-list", get(api::trust_list))
+            .route("/v1/revocations", get(api::revocations))
+            .route("/v1/{*rest}", axum::routing::any(api::api_not_found))
+            // The widget's config names the lists relative to the page.
+            .route("/trust-list", get(api::trust_list))
+            .route("/revocations", get(api::revocations))
+            .route("/config.json", get(api::config_json))
+            .route("/healthz", get(api::healthz))
+            .with_state(Arc::clone(s));
+        router = match &s.config.www {
+            Some(www) => router.fallback_service(ServeDir::new(www)),
+            None => router.fallback(api::api_not_found),
+        };
+        if !s.config.allow_origins.is_empty() {
+            let mut origins = Vec::new();
+            for o in &s.config.allow_origins {
+                let o = o.trim().trim_end_matches('/');
+                if !(o.starts_with("https://") || o.starts_with("http://")) || o.contains('*') {
+                    return Err(ConfigError(format!(
+                        "--allow-origin `{o}` is not an exact origin like https://hr.example.com"
+                    )));
+                }
+                origins.push(
+                    HeaderValue::from_str(o)
+                        .map_err(|_| ConfigError(format!("--allow-origin `{o}` is not valid")))?,
+                );
+            }
+            router = router.layer(
+                CorsLayer::new()
+                    .allow_origin(AllowOrigin::list(origins))
+                    .allow_methods([Method::GET, Method::POST])
+                    .allow_headers([header::CONTENT_TYPE, header::IF_NONE_MATCH])
+                    .expose_headers([header::ETAG, header::RETRY_AFTER])
+                    .max_age(Duration::from_secs(600)),
+            );
+        }
+        Ok(router
+            .layer(CatchPanicLayer::custom(|_panic| {
+                tracing::error!("a request handler panicked");
+                ApiError::internal().into_response()
+            }))
+            .layer(SetResponseHeaderLayer::if_not_present(
+                header::X_CONTENT_TYPE_OPTIONS,
+                HeaderValue::from_static("nosniff"),
+            ))
+            .layer(SetResponseHeaderLayer::if_not_present(
+                header::REFERRER_POLICY,
+                HeaderValue::from_static("no-referrer"),
+            ))
+            .layer(middleware::from_fn(access_log)))
+    }
+}
+
+/// One log line a request: method, path (never the query), status,
+/// latency, and for lookups a short hash of the number's key.
+async fn access_log(req: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = req.method().clone();
+    let path = req.uri().path().to_string();
+    let resp = next.run(req).await;
+    let status = resp.status();
+    let micros = started.elapsed().as_micros() as u64;
+    let key = resp.extensions().get::<LogKey>().map(|k| k.0.as_str());
+    if status.is_server_error() {
+        tracing::warn!(target: "yanzheng::access", %method, path, status = status.as_u16(), micros, key, "request");
+    } else {
+        tracing::info!(target: "yanzheng::access", %method, path, status = status.as_u16(), micros, key, "request");
+    }
+    resp
+}
+
+async fn reload_loop(lists: Arc<ListStore>, every: Duration) {
+    let mut tick = tokio::time::interval(every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    #[cfg(unix)]
+    let mut hup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()).ok();
+    loop {
+        #[cfg(unix)]
+        {
+            let hangup = async {
+                match hup.as_mut() {
+                    Some(s) => {
+                        s.recv().await;
+                    }
+                    None => std::future::pending::<()>().await,
+                }
+            };
+            tokio::select! {
+                _ = tick.tick() => {},
+                _ = hangup => tracing::info!("SIGHUP: reloading the lists"),
+            }
+        }
+        #[cfg(not(unix))]
+        tick.tick().await;
+        let store = Arc::clone(&lists);
+        let events = tokio::task::spawn_blocking(move || store.reload())
+            .await
+            .unwrap_or_default();
+        for e in events {
+            match e {
+                ReloadEvent::TrustUpdated { version } => {
+                    tracing::info!(version, "trust list updated");
+                }
+                ReloadEvent::RevocationsUpdated { version } => {
+                    tracing::info!(version, "revocation list updated");
+                }
+                ReloadEvent::Refused { file, why } => {
+                    tracing::warn!(
+                        file,
+                        why,
+                        "refused a changed list file; keeping the current one"
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Serves `registry` on `listener` until `shutdown` resolves, then lets
+/// requests in flight finish and closes the database.
+pub async fn serve(
+    listener: TcpListener,
+    registry: Registry,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> io::Result<()> {
+    let router = registry
+        .router()
+        .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e.0))?;
+    let reload = tokio::spawn(reload_loop(
+        Arc::clone(&registry.state.lists),
+        registry
+            .state
+            .config
+            .reload_every
+            .max(Duration::from_millis(100)),
+    ));
+    // No Nagle: a response written in two parts (headers, then a file)
+    // must not wait for the client's delayed ACK.
+    let listener = listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
+    let result = axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await;
+    reload.abort();
+    registry.state.db.close().await;
+    result
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
