@@ -7,12 +7,13 @@
 // must explain itself and offer the other ways in. Run through run.mjs.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { startServer } from './support.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '../..');
@@ -34,7 +35,7 @@ before(async () => {
   work = mkdtempSync(join(tmpdir(), 'yanzheng-camera-'));
   demo = join(work, 'demo');
   execFileSync(bin, ['demo', '--out', demo], { stdio: ['ignore', 'ignore', 'inherit'] });
-  server = await startServer();
+  server = await startServer(bin, demo, www);
 });
 
 after(async () => {
@@ -42,37 +43,6 @@ after(async () => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-function startServer() {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(bin, ['serve', '--demo', demo, '--www', www, '--addr', '127.0.0.1:0'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => { child.kill(); reject(new Error('no URL printed within 30 s')); }, 30_000);
-    child.stdout.on('data', (d) => {
-      out += d;
-      const m = out.match(/http:\/\/127\.0\.0\.1:\d+\//);
-      if (m) {
-        clearTimeout(timer);
-        resolvePromise({
-          url: m[0],
-          stop: () => new Promise((r) => {
-            if (child.exitCode !== null || child.signalCode !== null) { r(); return; }
-            child.once('exit', r);
-            child.kill();
-          }),
-        });
-      }
-    });
-    child.stderr.on('data', (d) => { err += d; });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`yanzheng serve exited with ${code}: ${err.trim()}`));
-    });
-    child.on('error', (e) => { clearTimeout(timer); reject(e); });
-  });
-}
 
 /**
  * A y4m (4:2:0, even size) of a card: a header band, a photo box, text bars,
