@@ -251,19 +251,26 @@ impl<R: std::io::Read> Iterator for CertRows<R> {
                     return Some((line, row.certificate(self.today)));
                 }
                 Err(e) => {
-                    let line = e.position().map_or(0, |p| p.line());
-                    if !matches!(
-                        e.kind(),
-                        csv::ErrorKind::Utf8 { .. } | csv::ErrorKind::UnequalLengths { .. }
-                    ) {
-                        self.done = true;
-                    }
-                    return Some((line, Err(format!("unreadable CSV: {e}"))));
+                    let (line, fatal, message) = crate::batch::csv_row_error(&e);
+                    self.done |= fatal;
+                    return Some((line, Err(message)));
                 }
             }
         }
         None
     }
+}
+
+/// A CSV read error as a row report: its line, whether reading must stop
+/// (anything but a bad row: a bad UTF-8 sequence or a short or long row
+/// leaves the reader able to go on), and the message.
+pub fn csv_row_error(e: &csv::Error) -> (u64, bool, String) {
+    let line = e.position().map_or(0, |p| p.line());
+    let fatal = !matches!(
+        e.kind(),
+        csv::ErrorKind::Utf8 { .. } | csv::ErrorKind::UnequalLengths { .. }
+    );
+    (line, fatal, format!("unreadable CSV: {e}"))
 }
 
 /// A progress bar on standard error, hidden when that is not a terminal.

@@ -482,14 +482,9 @@ impl<R: Read> Iterator for PayloadRows<R> {
                     ));
                 }
                 Err(e) => {
-                    let line = e.position().map_or(0, |p| p.line());
-                    if !matches!(
-                        e.kind(),
-                        csv::ErrorKind::Utf8 { .. } | csv::ErrorKind::UnequalLengths { .. }
-                    ) {
-                        self.done = true;
-                    }
-                    return Some((line, Err(format!("unreadable CSV: {e}"))));
+                    let (line, fatal, message) = crate::batch::csv_row_error(&e);
+                    self.done |= fatal;
+                    return Some((line, Err(message)));
                 }
             }
         }
