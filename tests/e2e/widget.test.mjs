@@ -86,6 +86,13 @@ async function outcome(page) {
   };
 }
 
+/** The holders the demo registry holds: certificates.csv as {name, number, item}. */
+function registryHolders() {
+  const [head, ...rows] = readFileSync(join(demo, 'certificates.csv'), 'utf8').trim().split('\n');
+  const cols = head.split(',');
+  return rows.map((row) => Object.fromEntries(row.split(',').map((v, i) => [cols[i], v])));
+}
+
 /** A PNG with a gradient and no QR code (written here: no image tools needed). */
 function gradientPng(path, width = 640, height = 480) {
   const crcTable = Array.from({ length: 256 }, (_, n) => {
@@ -133,7 +140,8 @@ describe('demo images', () => {
   test('each image gets the verdict it is named after', async (t) => {
     for (const c of cases) {
       await t.test(c.file, async (st) => {
-        const expected = c.file.replace(/\.png$/, '');
+        // valid.png → valid; unknown_key-altered.png → unknown_key.
+        const expected = c.file.replace(/(-[a-z]+)?\.png$/, '');
         const { page, errors, close } = await openPage();
         try {
           const got = await scanFile(page, join(demo, c.file));
@@ -170,6 +178,27 @@ describe('other inputs', () => {
         t.diagnostic(`pasted ${expect}: ${got.verdict} | ${got.headline}`);
         assert.equal(got.verdict, expect);
       }
+      assert.deepEqual(errors, []);
+    } finally {
+      await close();
+    }
+  });
+
+  test('a pasted image (a screenshot of an e-certificate) is scanned like a photo', async (t) => {
+    const { page, errors, close } = await openPage();
+    try {
+      const png = readFileSync(join(demo, 'revoked.png')).toString('base64');
+      // What the browser does on Ctrl+V / long-press "paste" with an image on
+      // the clipboard: a paste event whose clipboardData holds the file.
+      await page.evaluate(async (b64) => {
+        const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+        const data = new DataTransfer();
+        data.items.add(new File([bytes], 'screenshot.png', { type: 'image/png' }));
+        document.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+      }, png);
+      const got = await outcome(page);
+      t.diagnostic(`pasted revoked.png: ${got.verdict} | ${got.headline}`);
+      assert.equal(got.verdict, 'revoked');
       assert.deepEqual(errors, []);
     } finally {
       await close();
@@ -258,57 +287,42 @@ describe('other inputs', () => {
     }
   });
 
-  test('manual entry looks the number and name up online, in a POST body', async (t) => {
+  test('manual entry asks the real registry, in a POST body, and explains every answer', async (t) => {
     const { page, context, errors, close } = await openPage();
     const sent = [];
-    // A fixture for the registry's POST /v1/lookup (its API: {number, name}
-    // → found | not_found).
-    await page.route('**/v1/lookup', async (route) => {
-      const req = route.request();
-      const body = JSON.parse(req.postData() ?? '{}');
-      sent.push({ method: req.method(), url: req.url(), body });
-      if (body.number === '11010119900307001X' && body.name === '张三') {
-        await route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({
-          status: 'found',
-          certificates: [{
-            type: 'special_operations',
-            title: { zh: '特种作业操作证', en: 'Special operations certificate' },
-            cert_id: 7, name_masked: '张*', number_masked: '**************001X',
-            category: { code: 1, zh: '电工作业', en: 'Electrical work' },
-            item: { code: 2, zh: '低压电工作业', en: 'Low-voltage electrical work' },
-            first_issued: '2020-03-01', valid_from: '2020-03-01', valid_until: '2026-03-01',
-            review_due: '2023-03-01', issuer: '江苏省应急管理厅', region: 320000,
-            revoked: false, updated_at: '2025-01-01T00:00:00Z',
-          }],
-        }) });
-      } else {
-        await route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({
-          status: 'not_found',
-          message: { zh: '未查到与该证号和姓名相符的证书。新发的证书一般约需3天才能查到。查不到不等于证书是假的。', en: 'Not found.' },
-        }) });
-      }
+    page.on('request', (r) => {
+      if (r.url().includes('/v1/lookup')) sent.push({ method: r.method(), url: r.url(), body: JSON.parse(r.postData() ?? '{}') });
     });
+    // The registry (serve --demo) holds certificates.csv.
+    const [holder] = registryHolders();
     try {
-      // A mistyped number is caught before anything is sent.
+      // A mistyped number is caught before anything is sent: the shape...
       await page.fill('#lookup-number', '1101011990');
-      await page.fill('#lookup-name', '张三');
+      await page.fill('#lookup-name', holder.name);
       await page.click('[data-action="lookup"]');
       await page.waitForSelector('[data-lookup="invalid"]');
+      // ...and the check digit.
+      const wrongDigit = holder.number.slice(0, 17) + (holder.number[17] === '1' ? '2' : '1');
+      await page.fill('#lookup-number', wrongDigit);
+      await page.click('[data-action="lookup"]');
+      const digit = await page.waitForSelector('[data-lookup="invalid"]');
+      assert.match((await digit.textContent()).trim(), /校验码/);
       assert.equal(sent.length, 0);
 
-      await page.fill('#lookup-number', '11010119900307001x');
+      await page.fill('#lookup-number', holder.number.toLowerCase());
       await page.click('[data-action="lookup"]');
       const found = await page.waitForSelector('[data-lookup="found"][data-source="online"]', { timeout: 15_000 });
       const text = (await found.textContent()).trim();
       t.diagnostic(`found: ${text.slice(0, 120)}`);
-      assert.match(text, /低压电工作业/);
-      assert.match(text, /001X/);
-      assert.doesNotMatch(text, /11010119900307001X/);
+      assert.match(text, new RegExp(holder.item));
+      assert.match(text, new RegExp(holder.number.slice(-4)));
+      assert.doesNotMatch(text, new RegExp(holder.number));
       assert.equal(sent.length, 1);
       assert.equal(sent[0].method, 'POST');
-      assert.deepEqual(sent[0].body, { number: '11010119900307001X', name: '张三' });
-      assert.doesNotMatch(sent[0].url, /1101|%E5%BC%A0/);
+      assert.deepEqual(sent[0].body, { number: holder.number, name: holder.name });
+      assert.doesNotMatch(sent[0].url, new RegExp(`${holder.number.slice(0, 6)}|%E5`));
 
+      // Another name under the same number: not found, never "fake".
       await page.fill('#lookup-name', '李四');
       await page.click('[data-action="lookup"]');
       const none = await page.waitForSelector('[data-lookup="not_found"]', { timeout: 15_000 });
@@ -317,39 +331,92 @@ describe('other inputs', () => {
       assert.match(noneText, /3天/);
       assert.doesNotMatch(noneText, /伪造/);
 
+      // A name the registry refuses: its own words are shown.
+      await page.fill('#lookup-name', '张\u200b三'); // a zero-width space, as pasted from a web page
+      await page.click('[data-action="lookup"]');
+      const refused = await page.waitForSelector('[data-lookup="refused"]', { timeout: 15_000 });
+      const refusedText = (await refused.textContent()).trim();
+      t.diagnostic(`refused: ${refusedText.slice(0, 80)}`);
+      assert.match(refusedText, /姓名/);
+
       await context.setOffline(true);
       await page.click('[data-action="lookup"]');
       const offline = await page.waitForSelector('[data-lookup="offline"]', { timeout: 15_000 });
       assert.match((await offline.textContent()).trim(), /没有网络/);
-      assert.equal(sent.length, 2, 'nothing is sent while offline');
+      assert.equal(sent.length, 3, 'nothing is sent while offline');
       assert.deepEqual(errors, []);
     } finally {
       await close();
     }
   });
 
-  test('an unknown key goes to the online lookup with the QR\'s number and name', async (t) => {
+  test('an unknown key refreshes the trust list once, then asks the registry on its own', async (t) => {
     const { page, errors, close } = await openPage();
     const sent = [];
-    await page.route('**/v1/lookup', async (route) => {
-      sent.push({ method: route.request().method(), body: JSON.parse(route.request().postData() ?? '{}') });
-      await route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({
-        status: 'not_found',
-        message: { zh: '未查到。新发的证书一般约需3天才能查到。', en: 'Not found.' },
-      }) });
+    let trustFetches = 0;
+    page.on('request', (r) => {
+      if (r.url().includes('/v1/lookup')) sent.push(JSON.parse(r.postData() ?? '{}'));
+      if (r.url().endsWith('/trust-list')) trustFetches += 1;
     });
     try {
+      const before = trustFetches;
       const got = await scanFile(page, join(demo, 'unknown_key.png'));
       assert.equal(got.verdict, 'unknown_key');
-      await page.click('.result [data-action="check-online"]');
-      const answer = await page.waitForSelector('[data-lookup="not_found"][data-source="online"]', { timeout: 15_000 });
-      t.diagnostic(`unknown_key → online: ${(await answer.textContent()).trim().slice(0, 60)}`);
+      // Neither the newest trust list nor the registry knows this issuer:
+      // "not found" is explained (new certificates take days), never "fake".
+      const answer = await page.waitForSelector('.result [data-lookup="not_found"][data-source="online"]', { timeout: 20_000 });
+      const text = (await answer.textContent()).trim();
+      t.diagnostic(`unknown_key → online: ${text.slice(0, 80)}`);
+      assert.match(text, /3 天/);
+      assert.doesNotMatch(text, /伪造|假证/);
+      assert.equal(trustFetches - before, 1, 'one trust-list refresh before going online');
       assert.equal(sent.length, 1);
-      assert.equal(sent[0].method, 'POST');
-      assert.match(sent[0].body.number, /^\d{17}[\dX]$/);
-      assert.ok(sent[0].body.name.length > 0);
+      assert.match(sent[0].number, /^\d{17}[\dX]$/);
+      assert.ok(sent[0].name.length > 0);
+      assert.ok(!registryHolders().some((h) => h.number === sent[0].number));
       // The offline verdict stays on screen beside the online answer.
       assert.ok(await page.$('.result[data-verdict="unknown_key"][data-source="offline"]'));
+      assert.deepEqual(errors, []);
+    } finally {
+      await close();
+    }
+  });
+
+  test('"check live status" on a genuine card: the registry agrees with the QR code', async (t) => {
+    const { page, errors, close } = await openPage();
+    const sent = [];
+    page.on('request', (r) => { if (r.url().includes('/v1/lookup')) sent.push(JSON.parse(r.postData() ?? '{}')); });
+    try {
+      const got = await scanFile(page, join(demo, 'valid.png'));
+      assert.equal(got.verdict, 'valid');
+      assert.equal(sent.length, 0, 'a verified card is not looked up unless asked');
+      await page.click('.result [data-action="check-online"]');
+      const answer = await page.waitForSelector('.result [data-lookup="found"][data-source="online"]', { timeout: 20_000 });
+      t.diagnostic(`valid → online: ${(await answer.textContent()).trim().slice(0, 60)}`);
+      assert.equal(await answer.getAttribute('data-match'), 'same');
+      assert.deepEqual(sent.map((b) => b.number), [registryHolders()[0].number]);
+      assert.deepEqual(errors, []);
+    } finally {
+      await close();
+    }
+  });
+
+  test('a copied card with altered facts is flagged against the registry', async (t) => {
+    const { page, errors, close } = await openPage();
+    try {
+      const got = await scanFile(page, join(demo, 'unknown_key-altered.png'));
+      assert.equal(got.verdict, 'unknown_key');
+      const answer = await page.waitForSelector('.result [data-lookup="found"]', { timeout: 20_000 });
+      assert.equal(await answer.getAttribute('data-match'), 'differs');
+      const fields = await answer.$$eval('tr[data-field]', (rows) => rows.map((r) => r.getAttribute('data-field')));
+      t.diagnostic(`differs on: ${fields.join(', ')}`);
+      assert.deepEqual(fields, ['item', 'valid_until']);
+      const text = (await answer.textContent()).trim();
+      assert.match(text, /不一致/);
+      assert.match(text, /12350/);
+      // The "check live status" button asks again, on demand.
+      await page.click('.result [data-action="check-online"]');
+      await page.waitForSelector('.result [data-lookup="found"][data-match="differs"]', { timeout: 20_000 });
       assert.deepEqual(errors, []);
     } finally {
       await close();

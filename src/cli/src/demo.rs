@@ -33,6 +33,7 @@ issuer-zhejiang.key/.pub           浙江省应急管理厅, safety management o
 issuer-unlisted.key/.pub           北京市应急管理局, not in the trust list\n  \
 trust-list, revocations            signed lists (version 1)\n  \
 <verdict>.png                      one QR image per verdict, e.g. valid.png, revoked.png\n  \
+unknown_key-altered.png            valid.png's holder, altered and signed by a forger's key\n  \
 certificates.csv                   the Shanghai holders, in the `sign` batch format\n  \
 cases.json                         [{file, payload, expect}]\n  \
 config.json                        the widget's configuration\n\n\
@@ -150,6 +151,19 @@ fn certificate(h: &Holder, today: Date) -> Result<Certificate, CliError> {
         role: None,
         industry: None,
     })
+}
+
+/// A forger's copy of a genuine card: the same holder, number and
+/// certificate id, with the validity stretched and another operation item,
+/// signed by a key of the forger's own (no issuer's key is at hand). Offline
+/// it is an unknown key; the registry's record shows what was changed.
+fn altered_copy(genuine: &Certificate) -> Result<String, CliError> {
+    let mut forged = genuine.clone();
+    forged.valid_until = forged.valid_until.add_years(4);
+    forged.category = Some(1);
+    forged.item = Some(101);
+    let forger = SecretKey::from_seed(&random_seed()?);
+    payload::encode(&forged, &forger).map_err(|e| demo_error(&e.to_string()))
 }
 
 /// A signed payload with one digit of the holder's ID number changed inside
@@ -333,9 +347,18 @@ pub fn run(a: DemoArgs) -> CliResult {
         if h.signer == Signer::Shanghai {
             csv_rows.push(csv_row(&cert));
         }
-        cases.push((h.expect, text));
+        if h.expect == "valid" {
+            cases.push((
+                "unknown_key-altered".to_string(),
+                "unknown_key",
+                altered_copy(&cert)?,
+            ));
+        }
+        cases.push((h.expect.to_string(), h.expect, text));
     }
+    cases.sort_by_key(|(file, _, _)| file.contains("altered"));
     cases.push((
+        "not_a_certificate".to_string(),
         "not_a_certificate",
         format!("{FAKE_SITE}{}", u64::from(310_000u32) * 10_000_000_000 + 1),
     ));
@@ -347,8 +370,8 @@ pub fn run(a: DemoArgs) -> CliResult {
     files::write(&dir.join("revocations"), &revocation_bytes)?;
 
     let mut cases_json = Vec::new();
-    for (expect, text) in &cases {
-        let file = format!("{expect}.png");
+    for (stem, expect, text) in &cases {
+        let file = format!("{stem}.png");
         let path = dir.join(&file);
         Symbol::new(text)?.write(&path)?;
         // Read the image back and check it the way `verify --image` will.
@@ -391,8 +414,8 @@ pub fn run(a: DemoArgs) -> CliResult {
         "  trust-list v1 (expires in 365 days), revocations v1 ({} revoked)",
         revoked_ids.len()
     )?;
-    for (expect, _) in &cases {
-        outln!("  {expect}.png")?;
+    for (stem, _, _) in &cases {
+        outln!("  {stem}.png")?;
     }
     outln!("  certificates.csv, cases.json, config.json")?;
     outln!(

@@ -5,7 +5,6 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
-use crate::lookup::LookupRequest;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{Element, HtmlInputElement, HtmlTextAreaElement, HtmlVideoElement};
@@ -16,7 +15,7 @@ use crate::platform::web::camera::CameraScanner;
 use crate::platform::web::decoder::Decoder;
 use crate::platform::web::{self, LocalStorage, WebFetch};
 use crate::scan::{self, ImageOutcome};
-use crate::state::{Action, CameraState, ScanState, State};
+use crate::state::{Action, CameraState, Followup, State};
 use crate::view::{self, Handlers};
 use crate::{prefs, trust_data};
 
@@ -216,19 +215,12 @@ fn app() -> Html {
     }
     use_effect_with(state.lang, |lang| web::set_document_lang(lang.tag()));
 
-    let on_file = {
+    // A photo from the file input or the clipboard: decoded in the worker.
+    let scan_image: Rc<dyn Fn(web_sys::File)> = {
         let dispatcher = state.dispatcher();
         let scans = Rc::clone(&scans);
         let camera = camera.clone();
-        Callback::from(move |e: Event| {
-            let Some(input) = e.target_dyn_into::<HtmlInputElement>() else {
-                return;
-            };
-            let Some(file) = input.files().and_then(|f| f.get(0)) else {
-                return;
-            };
-            // Let the same photo be chosen again (a change event needs a change).
-            input.set_value("");
+        Rc::new(move |file: web_sys::File| {
             let scan = {
                 let mut n = scans.borrow_mut();
                 *n += 1;
@@ -255,6 +247,49 @@ fn app() -> Html {
             });
         })
     };
+    let on_file = {
+        let scan_image = Rc::clone(&scan_image);
+        Callback::from(move |e: Event| {
+            let Some(input) = e.target_dyn_into::<HtmlInputElement>() else {
+                return;
+            };
+            let Some(file) = input.files().and_then(|f| f.get(0)) else {
+                return;
+            };
+            // Let the same photo be chosen again (a change event needs a change).
+            input.set_value("");
+            scan_image(file);
+        })
+    };
+    {
+        // Paste an image anywhere on the page (a screenshot of an
+        // e-certificate, say). Text pastes are left to the text field.
+        let scan_image = Rc::clone(&scan_image);
+        use_effect_with((), move |_| {
+            let document = web_sys::window().and_then(|w| w.document());
+            let listener = document.as_ref().map(|document| {
+                let on_paste = Closure::<dyn FnMut(web_sys::ClipboardEvent)>::new(
+                    move |e: web_sys::ClipboardEvent| {
+                        if let Some(file) = e.clipboard_data().and_then(|d| pasted_image(&d)) {
+                            e.prevent_default();
+                            scan_image(file);
+                        }
+                    },
+                );
+                let _ = document
+                    .add_event_listener_with_callback("paste", on_paste.as_ref().unchecked_ref());
+                on_paste
+            });
+            move || {
+                if let (Some(document), Some(listener)) = (document, listener) {
+                    let _ = document.remove_event_listener_with_callback(
+                        "paste",
+                        listener.as_ref().unchecked_ref(),
+                    );
+                }
+            }
+        });
+    }
 
     let on_paste = {
         let dispatcher = state.dispatcher();
@@ -318,14 +353,9 @@ fn app() -> Html {
 
     let lookup_number = use_node_ref();
     let lookup_name = use_node_ref();
-    let lookup_url = state
-        .trust_data()
-        .and_then(|d| d.config.as_ref())
-        .map_or_else(|| "/v1/lookup".to_string(), |c| c.lookup_url.clone());
     let on_lookup = {
         let dispatcher = state.dispatcher();
         let (number, name) = (lookup_number.clone(), lookup_name.clone());
-        let url = lookup_url.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let value = |r: &NodeRef| {
@@ -333,27 +363,42 @@ fn app() -> Html {
                     .map(|i| i.value())
                     .unwrap_or_default()
             };
-            send_lookup(&dispatcher, &url, &value(&number), &value(&name));
+            dispatcher.dispatch(Action::LookupTyped {
+                number: value(&number),
+                name: value(&name),
+            });
         })
     };
     // "Check live status" on a result: the number and name the QR code
     // carries go to the registry (in the POST body, as typed ones do).
     let on_check_online = {
         let dispatcher = state.dispatcher();
-        let holder = match &state.scan {
-            ScanState::Done(r) => r
-                .report
-                .certificate
-                .as_ref()
-                .map(|c| (c.number.clone(), c.name.clone())),
-            _ => None,
-        };
-        Callback::from(move |_: MouseEvent| {
-            if let Some((number, name)) = &holder {
-                send_lookup(&dispatcher, &lookup_url, number, name);
-            }
-        })
+        Callback::from(move |_: MouseEvent| dispatcher.dispatch(Action::LookupScanned))
     };
+    {
+        // The effects the state asks for: a trust refresh (a scan named an
+        // unknown key) or a registry lookup.
+        let dispatcher = state.dispatcher();
+        let followup = state.followup.clone();
+        let lookup_url = state
+            .trust_data()
+            .and_then(|d| d.config.as_ref())
+            .map_or_else(|| "/v1/lookup".to_string(), |c| c.lookup_url.clone());
+        use_effect_with(state.followup_seq, move |&seq| match followup {
+            Followup::None => {}
+            Followup::RefreshTrust => spawn_local(async move {
+                let data = trust_data::load_with_saved(&WebFetch, &LocalStorage).await;
+                dispatcher.dispatch(Action::TrustLoaded {
+                    data: Rc::new(data),
+                    now: web::now(),
+                });
+            }),
+            Followup::Lookup(request) => spawn_local(async move {
+                let result = web::lookup(&lookup_url, &request).await.map(Rc::new);
+                dispatcher.dispatch(Action::LookupDone { seq, result });
+            }),
+        });
+    }
 
     let handlers = Handlers {
         on_lookup,
@@ -373,20 +418,10 @@ fn app() -> Html {
     view::page(&state, &handlers)
 }
 
-/// Checks the input and, if it is plausible, asks the registry.
-fn send_lookup(dispatcher: &UseReducerDispatcher<State>, url: &str, number: &str, name: &str) {
-    let request = match LookupRequest::new(number, name) {
-        Ok(r) => r,
-        Err(e) => {
-            dispatcher.dispatch(Action::LookupInvalid(e));
-            return;
-        }
-    };
-    dispatcher.dispatch(Action::LookupSent);
-    let dispatcher = dispatcher.clone();
-    let url = url.to_string();
-    spawn_local(async move {
-        let result = web::lookup(&url, &request).await.map(Rc::new);
-        dispatcher.dispatch(Action::LookupDone(result));
-    });
+/// The first image file on the clipboard, if any.
+fn pasted_image(data: &web_sys::DataTransfer) -> Option<web_sys::File> {
+    let files = data.files()?;
+    (0..files.length())
+        .filter_map(|i| files.get(i))
+        .find(|f| f.type_().starts_with("image/"))
 }

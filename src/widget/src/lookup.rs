@@ -4,6 +4,9 @@
 //! (`platform::web::post_json`), with a timeout and one retry.
 
 use serde::{Deserialize, Serialize};
+use yanzheng_core::cert::{id_number_checksum_ok, mask_name, MAX_NAME_CHARS};
+use yanzheng_core::verdict::{NamedCode, ShownFields};
+use yanzheng_core::{CertKind, Certificate, Date};
 
 /// The request body.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -19,6 +22,9 @@ pub struct LookupRequest {
 pub enum InputError {
     /// Not 17 digits followed by a digit or `X`.
     Number,
+    /// The shape is right but the last character is not the check digit of
+    /// the first 17 (a typing error, most likely).
+    CheckDigit,
     /// Empty or implausibly long.
     Name,
 }
@@ -40,8 +46,11 @@ impl LookupRequest {
         if !shape {
             return Err(InputError::Number);
         }
+        if !id_number_checksum_ok(&number) {
+            return Err(InputError::CheckDigit);
+        }
         let name = name.trim();
-        if name.is_empty() || name.chars().count() > 40 {
+        if name.is_empty() || name.chars().count() > MAX_NAME_CHARS {
             return Err(InputError::Name);
         }
         Ok(LookupRequest {
@@ -51,9 +60,12 @@ impl LookupRequest {
     }
 }
 
-/// Words in both languages.
+/// Words in both languages (with the catalogue code, for named codes).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 pub struct Words {
+    /// The catalogue code, when the words name one (category, item, role).
+    #[serde(default)]
+    pub code: Option<u16>,
     /// Simplified Chinese.
     #[serde(default)]
     pub zh: String,
@@ -79,6 +91,12 @@ pub struct FoundCertificate {
     /// The certificate's title.
     #[serde(default)]
     pub title: Words,
+    /// `special_operations` or `safety_management`.
+    #[serde(rename = "type", default)]
+    pub kind: String,
+    /// The certificate id (what a QR code's certificate is matched by).
+    #[serde(default)]
+    pub cert_id: Option<u64>,
     /// Name, mostly hidden.
     #[serde(default)]
     pub name_masked: String,
@@ -170,6 +188,181 @@ pub enum LookupFailure {
     Timeout,
     /// The registry answered with an error status or an unreadable body.
     Server(String),
+    /// The registry refused the request and said why (a 4xx answer with a
+    /// code and words, such as `number_check_digit`).
+    Refused {
+        /// The registry's error code.
+        code: String,
+        /// Its explanation.
+        message: Words,
+    },
+}
+
+/// A registry error body: `{"error": code, "message": {"zh", "en"}}`.
+#[derive(Debug, Deserialize)]
+pub struct ErrorBody {
+    /// The error code.
+    pub error: String,
+    /// The explanation.
+    #[serde(default)]
+    pub message: Words,
+}
+
+/// A field on which the QR code and the registry's record disagree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    /// Holder's name (masked on both sides).
+    Name,
+    /// Certificate type.
+    Kind,
+    /// Operation category.
+    Category,
+    /// Operation item.
+    Item,
+    /// Role (safety management).
+    Role,
+    /// First issued.
+    FirstIssued,
+    /// Valid from.
+    ValidFrom,
+    /// Valid until.
+    ValidUntil,
+    /// Review due.
+    ReviewDue,
+}
+
+impl Field {
+    /// The value of a mismatch row's `data-field` attribute.
+    pub fn code(self) -> &'static str {
+        match self {
+            Field::Name => "name",
+            Field::Kind => "type",
+            Field::Category => "category",
+            Field::Item => "item",
+            Field::Role => "role",
+            Field::FirstIssued => "first_issued",
+            Field::ValidFrom => "valid_from",
+            Field::ValidUntil => "valid_until",
+            Field::ReviewDue => "review_due",
+        }
+    }
+}
+
+/// One disagreement, as the two sides state it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mismatch {
+    /// Which field.
+    pub field: Field,
+    /// What the QR code says.
+    pub qr: Words,
+    /// What the registry says.
+    pub registry: Words,
+}
+
+/// How a scanned certificate compares with the registry's answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Comparison {
+    /// The registry holds this certificate with the same facts.
+    Same,
+    /// The registry holds this certificate id, with different facts.
+    Differs(Vec<Mismatch>),
+    /// Certificates were found under the number and name, none with this
+    /// card's certificate id.
+    NotListed,
+}
+
+/// Compares what a QR code carries with what the registry answered for its
+/// number and name. Only facts both sides state are compared; the ID number
+/// itself was the lookup key.
+pub fn compare(qr: &Certificate, found: &[FoundCertificate]) -> Comparison {
+    let Some(record) = found.iter().find(|f| f.cert_id == Some(qr.cert_id)) else {
+        return Comparison::NotListed;
+    };
+    let shown = ShownFields::of(qr);
+    let plain = |s: String| Words {
+        code: None,
+        zh: s.clone(),
+        en: s,
+    };
+    let named = |n: &Option<NamedCode>| {
+        n.as_ref().map_or_else(Words::default, |n| Words {
+            code: Some(n.code),
+            zh: n.zh.clone(),
+            en: n.en.clone(),
+        })
+    };
+    let date = |d: Option<Date>| plain(d.map(|d| d.to_string()).unwrap_or_default());
+    let text = |s: &Option<String>| plain(s.clone().unwrap_or_default());
+    let title = |k: CertKind| Words {
+        code: Some(u16::from(k.code())),
+        zh: k.title(true).into(),
+        en: k.title(false).into(),
+    };
+    let registry_kind = match CertKind::parse(&record.kind) {
+        Some(k) => title(k),
+        None => record.title.clone(),
+    };
+    // Named codes are compared by code, everything else by its text.
+    let pairs = [
+        (
+            Field::Name,
+            plain(mask_name(&qr.name)),
+            plain(record.name_masked.clone()),
+        ),
+        (Field::Kind, title(qr.kind), registry_kind),
+        (
+            Field::Category,
+            named(&shown.category),
+            record.category.clone().unwrap_or_default(),
+        ),
+        (
+            Field::Item,
+            named(&shown.item),
+            record.item.clone().unwrap_or_default(),
+        ),
+        (
+            Field::Role,
+            named(&shown.role),
+            record.role.clone().unwrap_or_default(),
+        ),
+        (
+            Field::FirstIssued,
+            date(Some(qr.first_issued)),
+            plain(record.first_issued.clone()),
+        ),
+        (
+            Field::ValidFrom,
+            date(Some(qr.valid_from)),
+            plain(record.valid_from.clone()),
+        ),
+        (
+            Field::ValidUntil,
+            date(Some(qr.valid_until)),
+            plain(record.valid_until.clone()),
+        ),
+        (
+            Field::ReviewDue,
+            date(qr.review_due),
+            text(&record.review_due),
+        ),
+    ];
+    let differs: Vec<Mismatch> = pairs
+        .into_iter()
+        .filter(|(_, a, b)| match (a.code, b.code) {
+            (None, None) => a.zh != b.zh,
+            (a, b) => a != b,
+        })
+        .map(|(field, qr, registry)| Mismatch {
+            field,
+            qr,
+            registry,
+        })
+        .collect();
+    if differs.is_empty() {
+        Comparison::Same
+    } else {
+        Comparison::Differs(differs)
+    }
 }
 
 /// How long one attempt may take.
@@ -185,8 +378,8 @@ mod tests {
     #[cfg_attr(not(target_arch = "wasm32"), test)]
     #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
     fn typed_input_is_checked_and_normalised() {
-        let r = LookupRequest::new(" 11010119900307001x ", " 张三 ").expect("valid");
-        assert_eq!(r.number, "11010119900307001X");
+        let r = LookupRequest::new(" 11010519491231002x ", " 张三 ").expect("valid");
+        assert_eq!(r.number, "11010519491231002X");
         assert_eq!(r.name, "张三");
         assert_eq!(
             LookupRequest::new("1101011990030700", "张三"),
@@ -200,6 +393,72 @@ mod tests {
             LookupRequest::new("110101199003070011", "  "),
             Err(InputError::Name)
         );
+        assert_eq!(
+            LookupRequest::new("110105194912310021", "张三"),
+            Err(InputError::CheckDigit)
+        );
+    }
+
+    fn record_of(c: &Certificate) -> FoundCertificate {
+        let json = format!(
+            r#"{{"type":"special_operations","title":{{"zh":"特种作业操作证","en":"x"}},
+            "cert_id":{},"name_masked":"{}","number_masked":"{}",
+            "category":{{"code":{},"zh":"电工作业","en":"Electrical work"}},
+            "item":{{"code":{},"zh":"低压电工作业","en":"Low-voltage"}},
+            "first_issued":"{}","valid_from":"{}","valid_until":"{}","review_due":"{}",
+            "issuer":"江苏省应急管理厅","region":320000,"revoked":false,
+            "updated_at":"2025-01-01T00:00:00Z"}}"#,
+            c.cert_id,
+            mask_name(&c.name),
+            c.masked_number(),
+            c.category.unwrap_or(0),
+            c.item.unwrap_or(0),
+            c.first_issued,
+            c.valid_from,
+            c.valid_until,
+            c.review_due.map(|d| d.to_string()).unwrap_or_default(),
+        );
+        parse_json(json.as_bytes()).expect("record")
+    }
+
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    fn a_scanned_certificate_is_compared_with_the_registry_record() {
+        let qr = crate::test_support::Fixture::new().certificate();
+        let same = record_of(&qr);
+        assert_eq!(compare(&qr, std::slice::from_ref(&same)), Comparison::Same);
+
+        // The registry says the certificate ends earlier and is for another
+        // item: both are named, with each side's words.
+        let mut changed = same.clone();
+        changed.valid_until = "2027-02-28".into();
+        changed.item = Some(Words {
+            code: Some(101),
+            zh: "高压电工作业".into(),
+            en: "High-voltage".into(),
+        });
+        let Comparison::Differs(diffs) = compare(&qr, &[changed]) else {
+            panic!("no difference found")
+        };
+        let fields: Vec<Field> = diffs.iter().map(|d| d.field).collect();
+        assert_eq!(fields, [Field::Item, Field::ValidUntil]);
+        assert_eq!(diffs[1].qr.zh, qr.valid_until.to_string());
+        assert_eq!(diffs[1].registry.zh, "2027-02-28");
+        assert_eq!(diffs[0].registry.code, Some(101));
+
+        // Other certificates under the same number and name, none this one.
+        let mut other = same.clone();
+        other.cert_id = Some(qr.cert_id + 1);
+        assert_eq!(compare(&qr, &[other]), Comparison::NotListed);
+        assert_eq!(compare(&qr, &[]), Comparison::NotListed);
+
+        // A different holder name behind the same number and certificate id.
+        let mut renamed = same;
+        renamed.name_masked = "李*".into();
+        let Comparison::Differs(diffs) = compare(&qr, &[renamed]) else {
+            panic!("no difference found")
+        };
+        assert_eq!(diffs[0].field, Field::Name);
     }
 
     #[cfg_attr(not(target_arch = "wasm32"), test)]
@@ -227,6 +486,7 @@ mod tests {
             parse_json::<LookupAnswer>(none.as_bytes()),
             Ok(LookupAnswer::NotFound {
                 message: Words {
+                    code: None,
                     zh: "约需3天".into(),
                     en: "about 3 days".into()
                 }

@@ -6,15 +6,16 @@
 use std::rc::Rc;
 
 use yanzheng_core::messages::Lang;
-use yanzheng_core::{verify, Report, TrustList, UnixTime};
+use yanzheng_core::{verify, Report, TrustList, UnixTime, Verdict};
 
 use crate::camera::CameraError;
-use crate::lookup::{InputError, LookupAnswer, LookupFailure};
+use crate::lookup::{InputError, LookupAnswer, LookupFailure, LookupRequest};
 use crate::scan::ImageOutcome;
 use crate::trust_data::TrustData;
 
-/// Where a verdict came from. Only offline checks exist yet; the online
-/// lookup will add its own.
+/// Where a verdict came from. Verdicts are always this device's; the
+/// registry's answer is shown beside them (the lookup area carries
+/// `data-source="online"`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Source {
     /// Checked on this device against the cached trust data.
@@ -158,8 +159,33 @@ impl LookupState {
             LookupState::Failed(LookupFailure::Offline) => "offline",
             LookupState::Failed(LookupFailure::Timeout) => "timeout",
             LookupState::Failed(LookupFailure::Server(_)) => "error",
+            LookupState::Failed(LookupFailure::Refused { .. }) => "refused",
         }
     }
+}
+
+/// Whose number and name the online lookup was about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LookupOrigin {
+    /// Typed into the manual-entry form.
+    Typed,
+    /// Taken from the scanned certificate (the "check live status" button,
+    /// or automatically for an unknown key); its answer is compared with
+    /// the QR code's facts.
+    Scan,
+}
+
+/// An effect the state asks the shell to run. Each request gets a new
+/// [`State::followup_seq`], which is what the shell watches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Followup {
+    /// Nothing to do.
+    None,
+    /// Fetch the trust data again (a scan named a key the held list lacks).
+    RefreshTrust,
+    /// Ask the registry; the answer comes back as
+    /// [`Action::LookupDone`] with this request's sequence number.
+    Lookup(LookupRequest),
 }
 
 /// Everything that can happen to the app.
@@ -215,12 +241,23 @@ pub enum Action {
     CameraPaused,
     /// The torch was switched.
     TorchSet(bool),
-    /// Typed lookup input was refused before sending.
-    LookupInvalid(InputError),
-    /// A lookup was sent.
-    LookupSent,
-    /// The lookup finished.
-    LookupDone(Result<Rc<LookupAnswer>, LookupFailure>),
+    /// The manual-entry form was submitted.
+    LookupTyped {
+        /// The number as typed.
+        number: String,
+        /// The name as typed.
+        name: String,
+    },
+    /// "Check live status" on a result: look up the scanned certificate.
+    LookupScanned,
+    /// A lookup finished.
+    LookupDone {
+        /// The [`State::followup_seq`] of its request; answers to
+        /// superseded requests are dropped.
+        seq: u64,
+        /// The answer.
+        result: Result<Rc<LookupAnswer>, LookupFailure>,
+    },
     /// A camera frame held a QR code; the camera has been stopped.
     CodeScanned {
         /// The code's content.
@@ -243,6 +280,17 @@ pub struct State {
     pub camera: CameraState,
     /// The online lookup.
     pub lookup: LookupState,
+    /// Whose data the lookup is about.
+    pub lookup_origin: LookupOrigin,
+    /// The effect the shell should run next.
+    pub followup: Followup,
+    /// Changes whenever `followup` is set (also to the same request again).
+    pub followup_seq: u64,
+    /// The trust data is being fetched again because a scan named an
+    /// unknown key; the scan is checked again when it arrives.
+    pub refreshing_for_scan: bool,
+    /// The sequence number of the lookup whose answer is awaited.
+    lookup_seq: Option<u64>,
     /// The image attempt whose result is awaited.
     current_image: Option<u64>,
     /// A payload waiting for the trust data: (text, clock when read).
@@ -258,6 +306,11 @@ impl State {
             scan: ScanState::Idle,
             camera: CameraState::Off,
             lookup: LookupState::Idle,
+            lookup_origin: LookupOrigin::Typed,
+            followup: Followup::None,
+            followup_seq: 0,
+            refreshing_for_scan: false,
+            lookup_seq: None,
             current_image: None,
             pending: None,
         }
@@ -288,6 +341,16 @@ impl State {
                 };
                 if let Some((text, read_at)) = next.pending.take() {
                     next.scan = next.check(text, read_at);
+                } else if next.refreshing_for_scan {
+                    // The refresh a scan asked for: check the same code again
+                    // (at the time it was read) and go online if the key is
+                    // still unknown.
+                    next.refreshing_for_scan = false;
+                    if let ScanState::Done(r) = &next.scan {
+                        let (text, read_at) = (r.payload.clone(), r.report.checked_at);
+                        next.scan = next.verify_now(text, read_at);
+                        next.lookup_if_unknown_key();
+                    }
                 }
             }
             Action::ImageChosen { scan } => {
@@ -351,9 +414,22 @@ impl State {
                     }
                 }
             }
-            Action::LookupInvalid(e) => next.lookup = LookupState::Invalid(e),
-            Action::LookupSent => next.lookup = LookupState::Sending,
-            Action::LookupDone(result) => {
+            Action::LookupTyped { number, name } => {
+                next.lookup_origin = LookupOrigin::Typed;
+                match LookupRequest::new(&number, &name) {
+                    Ok(request) => next.send_lookup(request),
+                    Err(e) => {
+                        next.lookup_seq = None;
+                        next.lookup = LookupState::Invalid(e);
+                    }
+                }
+            }
+            Action::LookupScanned => next.lookup_scanned(),
+            Action::LookupDone { seq, result } => {
+                if next.lookup_seq != Some(seq) {
+                    return next;
+                }
+                next.lookup_seq = None;
                 next.lookup = match result {
                     Ok(answer) => LookupState::Answered(answer),
                     Err(failure) => LookupState::Failed(failure),
@@ -369,21 +445,84 @@ impl State {
     }
 
     /// Verifies with core, or parks the text until the trust data arrives.
+    /// A new code replaces the previous one's online answer; a key the
+    /// held trust list lacks sends for the trust data once more.
     fn check(&mut self, text: String, now: UnixTime) -> ScanState {
-        match &self.trust {
-            TrustState::Loading => {
-                self.pending = Some((text, now));
-                ScanState::WaitingForTrust
-            }
-            TrustState::Ready { data, .. } => {
-                let report = verify(&text, data.trust.as_ref(), data.revocations.as_ref(), now);
-                ScanState::Done(Rc::new(ScanResult {
-                    report,
-                    payload: text,
-                    source: Source::Offline,
-                }))
+        if self.lookup_origin == LookupOrigin::Scan {
+            self.lookup = LookupState::Idle;
+            self.lookup_seq = None;
+        }
+        self.refreshing_for_scan = false;
+        if matches!(self.trust, TrustState::Loading) {
+            self.pending = Some((text, now));
+            return ScanState::WaitingForTrust;
+        }
+        let scan = self.verify_now(text, now);
+        if let ScanState::Done(r) = &scan {
+            if matches!(r.report.verdict, Verdict::UnknownKey { .. }) {
+                self.refreshing_for_scan = true;
+                self.request(Followup::RefreshTrust);
             }
         }
+        scan
+    }
+
+    /// Core's verdict on `text` with the trust data held.
+    fn verify_now(&self, text: String, now: UnixTime) -> ScanState {
+        let data = self.trust_data();
+        let report = verify(
+            &text,
+            data.and_then(|d| d.trust.as_ref()),
+            data.and_then(|d| d.revocations.as_ref()),
+            now,
+        );
+        ScanState::Done(Rc::new(ScanResult {
+            report,
+            payload: text,
+            source: Source::Offline,
+        }))
+    }
+
+    /// After the refresh: a key still unknown goes to the registry.
+    fn lookup_if_unknown_key(&mut self) {
+        let unknown = matches!(
+            &self.scan,
+            ScanState::Done(r) if matches!(r.report.verdict, Verdict::UnknownKey { .. })
+        );
+        if unknown {
+            self.lookup_scanned();
+        }
+    }
+
+    /// Looks up the number and name of the certificate on screen (if it
+    /// has one); a number that would be refused is shown as such.
+    fn lookup_scanned(&mut self) {
+        let ScanState::Done(r) = &self.scan else {
+            return;
+        };
+        let Some(c) = r.report.certificate.as_ref() else {
+            return;
+        };
+        let request = LookupRequest::new(&c.number, &c.name);
+        self.lookup_origin = LookupOrigin::Scan;
+        match request {
+            Ok(request) => self.send_lookup(request),
+            Err(e) => {
+                self.lookup_seq = None;
+                self.lookup = LookupState::Invalid(e);
+            }
+        }
+    }
+
+    fn send_lookup(&mut self, request: LookupRequest) {
+        self.request(Followup::Lookup(request));
+        self.lookup_seq = Some(self.followup_seq);
+        self.lookup = LookupState::Sending;
+    }
+
+    fn request(&mut self, followup: Followup) {
+        self.followup = followup;
+        self.followup_seq += 1;
     }
 }
 
@@ -445,7 +584,7 @@ mod tests {
         assert_eq!(r.source.code(), "offline");
         assert!(r.report.signature_verified);
         let fields = r.report.fields.as_ref().expect("fields");
-        assert_eq!(fields.number_masked, "**************1234");
+        assert_eq!(fields.number_masked, "**************1232");
         assert_eq!(
             r.report.issuer.as_ref().map(|i| i.name.as_str()),
             Some("江苏省应急管理厅")
@@ -616,20 +755,120 @@ mod tests {
     fn lookup_states() {
         let s = State::new(Lang::Zh);
         assert_eq!(s.lookup.code(), "idle");
+        let typed = |s: &State, number: &str| {
+            s.apply(Action::LookupTyped {
+                number: number.into(),
+                name: "张三".into(),
+            })
+        };
         assert_eq!(
-            s.apply(Action::LookupInvalid(InputError::Number))
-                .lookup
-                .code(),
-            "invalid"
+            typed(&s, "1101").lookup,
+            LookupState::Invalid(InputError::Number)
         );
-        let sent = s.apply(Action::LookupSent);
+        // 11010519491231002X has the check digit X; 0 is a typing error.
+        assert_eq!(
+            typed(&s, "110105194912310021").lookup,
+            LookupState::Invalid(InputError::CheckDigit)
+        );
+        let sent = typed(&s, "11010519491231002x");
         assert_eq!(sent.lookup.code(), "sending");
-        let offline = sent.apply(Action::LookupDone(Err(LookupFailure::Offline)));
+        assert_eq!(sent.lookup_origin, LookupOrigin::Typed);
+        let Followup::Lookup(request) = &sent.followup else {
+            panic!("no lookup asked for: {:?}", sent.followup)
+        };
+        assert_eq!(request.number, "11010519491231002X");
+        let seq = sent.followup_seq;
+        let offline = sent.apply(Action::LookupDone {
+            seq,
+            result: Err(LookupFailure::Offline),
+        });
         assert_eq!(offline.lookup.code(), "offline");
-        let none = sent.apply(Action::LookupDone(Ok(Rc::new(LookupAnswer::NotFound {
-            message: crate::lookup::Words::default(),
-        }))));
+        // A second request supersedes the first: the first's late answer is
+        // dropped.
+        let again = typed(&sent, "11010519491231002X");
+        assert_ne!(again.followup_seq, seq);
+        let late = again.apply(Action::LookupDone {
+            seq,
+            result: Err(LookupFailure::Offline),
+        });
+        assert_eq!(late.lookup.code(), "sending");
+        let none = again.apply(Action::LookupDone {
+            seq: again.followup_seq,
+            result: Ok(Rc::new(LookupAnswer::NotFound {
+                message: crate::lookup::Words::default(),
+            })),
+        });
         assert_eq!(none.lookup.code(), "not_found");
+    }
+
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    fn an_unknown_key_refreshes_the_trust_list_once_then_goes_online() {
+        let fx = Fixture::new();
+        let stranger = fx.signed_by_unlisted_key();
+        let s = pasted(&loaded(&fx), &stranger);
+        assert_eq!(verdict_of(&s).code(), "unknown_key");
+        assert!(s.refreshing_for_scan);
+        assert_eq!(s.followup, Followup::RefreshTrust);
+        assert_eq!(s.lookup.code(), "idle");
+        // The same list again: still unknown, so the registry is asked with
+        // the number and name the code carries.
+        let s = s.apply(Action::TrustLoaded {
+            data: Rc::new(fx.data()),
+            now: now(),
+        });
+        assert!(!s.refreshing_for_scan);
+        assert_eq!(verdict_of(&s).code(), "unknown_key");
+        assert_eq!(s.lookup.code(), "sending");
+        assert_eq!(s.lookup_origin, LookupOrigin::Scan);
+        let Followup::Lookup(request) = &s.followup else {
+            panic!("no lookup asked for: {:?}", s.followup)
+        };
+        assert_eq!(request.name, fx.certificate().name);
+        // Another hourly refresh changes nothing more.
+        let later = s.apply(Action::TrustLoaded {
+            data: Rc::new(fx.data()),
+            now: now(),
+        });
+        assert_eq!(later.followup_seq, s.followup_seq);
+
+        // A refresh that brings the key: verified offline, no lookup.
+        let fresh = pasted(&loaded(&fx), &stranger).apply(Action::TrustLoaded {
+            data: Rc::new(fx.data_listing_the_unlisted_key()),
+            now: now(),
+        });
+        assert_eq!(verdict_of(&fresh).code(), "valid");
+        assert_eq!(fresh.lookup.code(), "idle");
+        assert_eq!(fresh.followup, Followup::RefreshTrust);
+
+        // A known key never triggers either.
+        let known = pasted(&loaded(&fx), &fx.valid_payload());
+        assert_eq!(known.followup, Followup::None);
+        assert!(!known.refreshing_for_scan);
+    }
+
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    fn check_live_status_looks_up_the_scanned_holder_and_a_new_scan_clears_it() {
+        let fx = Fixture::new();
+        let s = pasted(&loaded(&fx), &fx.valid_payload()).apply(Action::LookupScanned);
+        assert_eq!(s.lookup.code(), "sending");
+        assert_eq!(s.lookup_origin, LookupOrigin::Scan);
+        let Followup::Lookup(request) = &s.followup else {
+            panic!("no lookup asked for")
+        };
+        assert_eq!(request.number, fx.certificate().number);
+        let answered = s.apply(Action::LookupDone {
+            seq: s.followup_seq,
+            result: Err(LookupFailure::Timeout),
+        });
+        assert_eq!(answered.lookup.code(), "timeout");
+        // The next card's result does not carry the previous card's answer.
+        let next = pasted(&answered, &fx.valid_payload());
+        assert_eq!(next.lookup.code(), "idle");
+        // Without a certificate on screen the button does nothing.
+        let idle = loaded(&fx).apply(Action::LookupScanned);
+        assert_eq!(idle.lookup.code(), "idle");
     }
 
     #[cfg_attr(not(target_arch = "wasm32"), test)]

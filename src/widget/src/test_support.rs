@@ -60,18 +60,9 @@ impl Fixture {
     pub fn with_root_seed(seed: [u8; 32]) -> Fixture {
         let root = SecretKey::from_seed(&seed);
         let issuer = SecretKey::from_seed(&[9; 32]);
-        let key = IssuerKey {
-            key: issuer.public(),
-            issuer: "江苏省应急管理厅".into(),
-            region: 320_000,
-            types: vec![CertKind::SpecialOperations, CertKind::SafetyManagement],
-            sign_from: day(2019, 8, 10),
-            sign_until: day(2030, 12, 31),
-            status: KeyStatus::Active,
-        };
         let issued = now();
         let expires = UnixTime(issued.0 + 90 * 86_400);
-        let trust_list = TrustList::sign(3, issued, expires, &[key], &root);
+        let trust_list = TrustList::sign(3, issued, expires, &[issuer_key(&issuer)], &root);
         let revocations = RevocationList::sign(5, issued, expires, &[REVOKED_ID], &root);
         Fixture {
             root,
@@ -108,7 +99,7 @@ impl Fixture {
             kind: CertKind::SpecialOperations,
             name: "张伟".into(),
             sex: Sex::Male,
-            number: "320102199001011234".into(),
+            number: "320102199001011232".into(),
             region: 320_100,
             cert_id: 3_201_000_000_000 + 1,
             signed_on: day(2023, 3, 1),
@@ -132,6 +123,46 @@ impl Fixture {
     /// The payload of [`Fixture::certificate`].
     pub fn valid_payload(&self) -> String {
         self.sign(&self.certificate())
+    }
+
+    /// [`Fixture::certificate`] signed by a key the trust list (version 3)
+    /// does not hold yet.
+    pub fn signed_by_unlisted_key(&self) -> String {
+        payload::encode(&self.certificate(), &unlisted_key()).expect("valid test certificate")
+    }
+
+    /// Trust data whose list (version 4) also holds the key of
+    /// [`Fixture::signed_by_unlisted_key`].
+    pub fn data_listing_the_unlisted_key(&self) -> TrustData {
+        let issued = UnixTime(now().0 + 3600);
+        let keys = [issuer_key(&self.issuer), issuer_key(&unlisted_key())];
+        let list = TrustList::sign(
+            4,
+            issued,
+            UnixTime(issued.0 + 90 * 86_400),
+            &keys,
+            &self.root,
+        );
+        let fetch = self.fetch().with("trust-list", list);
+        block_on(crate::trust_data::load(&fetch))
+    }
+}
+
+/// The second issuer key of [`Fixture::data_listing_the_unlisted_key`].
+fn unlisted_key() -> SecretKey {
+    SecretKey::from_seed(&[11; 32])
+}
+
+/// A trust-list entry for `key`: Jiangsu, both certificate types.
+fn issuer_key(key: &SecretKey) -> IssuerKey {
+    IssuerKey {
+        key: key.public(),
+        issuer: "江苏省应急管理厅".into(),
+        region: 320_000,
+        types: vec![CertKind::SpecialOperations, CertKind::SafetyManagement],
+        sign_from: day(2019, 8, 10),
+        sign_until: day(2030, 12, 31),
+        status: KeyStatus::Active,
     }
 }
 

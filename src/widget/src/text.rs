@@ -138,6 +138,34 @@ pub enum Msg {
     RecordUpdated,
     /// The button on a result that asks the registry.
     CheckOnline,
+    /// A typed number whose check digit is wrong.
+    LookupBadCheckDigit,
+    /// The registry refused the request (its own words follow).
+    LookupRefused,
+    /// While the trust list is fetched again for an unknown key.
+    RefreshingTrust,
+    /// "Valid from".
+    ValidFrom,
+    /// "Valid until".
+    ValidUntil,
+    /// Heading of the online answer shown beside a scan.
+    OnlineBesideScan,
+    /// The registry's record matches the QR code.
+    RegistryMatches,
+    /// The registry's record differs from the QR code: heading.
+    RegistryDiffers,
+    /// What to do about a difference.
+    RegistryDiffersNext,
+    /// Certificates found under the number and name, but not this one.
+    RegistryNotListed,
+    /// Table heading: the field.
+    FieldColumn,
+    /// Table heading: the QR code's value.
+    QrColumn,
+    /// Table heading: the registry's value.
+    RegistryColumn,
+    /// Not found, for a scanned code (new certificates take days).
+    ScanNotFound,
 }
 
 /// The text of `msg` in `lang`.
@@ -266,6 +294,41 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
         Msg::CheckedOnline => ("在线查询（登记库）", "Looked up online (registry)"),
         Msg::RecordUpdated => ("记录更新于", "Record updated"),
         Msg::CheckOnline => ("在线核查登记状态", "Check live status online"),
+        Msg::LookupBadCheckDigit => (
+            "证号最后一位（校验码）与前 17 位不符，请检查是否输错。",
+            "The number's last character (the check digit) does not match the other 17: check for a typing error.",
+        ),
+        Msg::LookupRefused => ("核验服务未受理此查询", "The verification service did not accept this lookup"),
+        Msg::RefreshingTrust => (
+            "本机的信任列表中没有此签发密钥，正在获取最新信任列表…",
+            "This device's trust list lacks the signing key; fetching the newest trust list…",
+        ),
+        Msg::OnlineBesideScan => ("登记库在线查询结果", "What the registry says"),
+        Msg::RegistryMatches => (
+            "登记库中的记录与二维码内容一致。",
+            "The registry's record agrees with the QR code.",
+        ),
+        Msg::RegistryDiffers => (
+            "注意：登记库记录与二维码内容不一致",
+            "Warning: the registry's record differs from the QR code",
+        ),
+        Msg::RegistryDiffersNext => (
+            "以登记库为准。二维码可能被复制到他人证件上或被篡改：请核对持证人身份证，必要时联系发证机关，或拨打 12350 举报。",
+            "The registry's record prevails. The QR code may have been copied onto someone else's card or altered: check the holder's ID card, contact the issuing authority if needed, or report it to 12350.",
+        ),
+        Msg::RegistryNotListed => (
+            "登记库中此证号和姓名下有证书，但没有二维码中的这张证书。",
+            "The registry holds certificates under this number and name, but not the one in this QR code.",
+        ),
+        Msg::ValidFrom => ("有效期起", "Valid from"),
+        Msg::ValidUntil => ("有效期至", "Valid until"),
+        Msg::FieldColumn => ("项目", "Field"),
+        Msg::QrColumn => ("二维码", "QR code"),
+        Msg::RegistryColumn => ("登记库", "Registry"),
+        Msg::ScanNotFound => (
+            "登记库中暂未查到此证书。新发证书通常约需 3 天才能查到；这不代表证件是假的。如有疑问，请联系发证机关核实。",
+            "The registry does not list this certificate yet. New certificates usually take about 3 days to appear; this does not mean the card is fake. If in doubt, ask the issuing authority.",
+        ),
     };
     if zh {
         z

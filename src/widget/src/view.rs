@@ -8,12 +8,16 @@
 
 use yanzheng_core::messages::{explain, Lang, Tone};
 use yanzheng_core::verdict::ShownFields;
-use yanzheng_core::{CertKind, Report};
+use yanzheng_core::{CertKind, Certificate, Report};
 use yew::prelude::*;
 
 use crate::camera::CameraError;
-use crate::lookup::{FoundCertificate, InputError, LookupAnswer, LookupFailure};
-use crate::state::{CameraState, LookupState, ScanResult, ScanState, State, TrustState};
+use crate::lookup::{
+    compare, Comparison, Field, FoundCertificate, InputError, LookupAnswer, LookupFailure, Mismatch,
+};
+use crate::state::{
+    CameraState, LookupOrigin, LookupState, ScanResult, ScanState, State, TrustState,
+};
 use crate::text::{self, t, Msg};
 use crate::trust_data::{TrustData, TrustFile};
 
@@ -182,18 +186,26 @@ pub fn manual_entry(state: &State, h: &Handlers) -> Html {
                     { t(lang, Msg::LookupButton) }
                 </button>
             </form>
-            { lookup_result(state) }
+            if state.lookup_origin == LookupOrigin::Typed { { lookup_result(state, None) } }
         </section>
     }
 }
 
-fn lookup_result(state: &State) -> Html {
+/// The registry's answer: for typed input (`scanned` is `None`) or for the
+/// certificate on screen, whose QR facts it is then compared with.
+fn lookup_result(state: &State, scanned: Option<&Certificate>) -> Html {
     let lang = state.lang;
     let zh = lang == Lang::Zh;
-    let line = |tone: &'static str, icon: &'static str, headline: String, body: Html| {
+    let line = |tone: &'static str,
+                icon: &'static str,
+                headline: String,
+                matching: Option<&'static str>,
+                body: Html| {
         html! {
             <section class={classes!("notice", "lookup-result", tone)}
-                data-lookup={state.lookup.code()} data-source="online" role="status">
+                data-lookup={state.lookup.code()} data-source="online" data-match={matching}
+                role="status">
+                if scanned.is_some() { <p class="kicker">{ t(lang, Msg::OnlineBesideScan) }</p> }
                 <div class="verdict-head">
                     <span class="icon" aria-hidden="true">{ icon }</span>
                     <h2>{ headline }</h2>
@@ -214,6 +226,7 @@ fn lookup_result(state: &State) -> Html {
         LookupState::Invalid(e) => {
             let msg = match e {
                 InputError::Number => Msg::LookupBadNumber,
+                InputError::CheckDigit => Msg::LookupBadCheckDigit,
                 InputError::Name => Msg::LookupBadName,
             };
             html! { <p class="note warn" data-lookup="invalid" role="alert">{ t(lang, msg) }</p> }
@@ -223,31 +236,128 @@ fn lookup_result(state: &State) -> Html {
                 LookupFailure::Offline => (Msg::LookupOffline, None),
                 LookupFailure::Timeout => (Msg::LookupTimeout, None),
                 LookupFailure::Server(d) => (Msg::LookupError, Some(d.clone())),
+                LookupFailure::Refused { message, .. } => {
+                    (Msg::LookupRefused, Some(message.get(zh).to_string()))
+                }
             };
             line(
                 "tone-unknown",
                 "?",
                 t(lang, msg).to_string(),
+                None,
                 html! { if let Some(d) = detail { <p class="detail">{ d }</p> } },
             )
         }
         LookupState::Answered(answer) => match &**answer {
-            LookupAnswer::NotFound { message } => line(
-                "tone-unknown",
-                "?",
-                t(lang, Msg::LookupNotFound).to_string(),
-                html! { <p class="why">{ message.get(zh).to_string() }</p> },
-            ),
-            LookupAnswer::Found { certificates } => {
-                let any_revoked = certificates.iter().any(|c| c.revoked);
+            LookupAnswer::NotFound { message } => {
+                let why = match scanned {
+                    Some(_) => t(lang, Msg::ScanNotFound).to_string(),
+                    None => message.get(zh).to_string(),
+                };
                 line(
-                    if any_revoked { "tone-bad" } else { "tone-good" },
-                    if any_revoked { "✕" } else { "✓" },
-                    t(lang, Msg::LookupFound).to_string(),
-                    html! { { for certificates.iter().map(|c| found(lang, c)) } },
+                    "tone-unknown",
+                    "?",
+                    t(lang, Msg::LookupNotFound).to_string(),
+                    None,
+                    html! { <p class="why">{ why }</p> },
                 )
             }
+            LookupAnswer::Found { certificates } => {
+                let any_revoked = certificates.iter().any(|c| c.revoked);
+                let listed = html! { { for certificates.iter().map(|c| found(lang, c)) } };
+                let Some(qr) = scanned else {
+                    return line(
+                        if any_revoked { "tone-bad" } else { "tone-good" },
+                        if any_revoked { "✕" } else { "✓" },
+                        t(lang, Msg::LookupFound).to_string(),
+                        None,
+                        listed,
+                    );
+                };
+                match compare(qr, certificates) {
+                    Comparison::Same => line(
+                        if any_revoked { "tone-bad" } else { "tone-good" },
+                        if any_revoked { "✕" } else { "✓" },
+                        t(lang, Msg::RegistryMatches).to_string(),
+                        Some("same"),
+                        listed,
+                    ),
+                    Comparison::Differs(diffs) => line(
+                        "tone-bad",
+                        "✕",
+                        t(lang, Msg::RegistryDiffers).to_string(),
+                        Some("differs"),
+                        html! {
+                            <>
+                                { mismatch_table(lang, &diffs) }
+                                <p class="next">{ t(lang, Msg::RegistryDiffersNext) }</p>
+                                { listed }
+                            </>
+                        },
+                    ),
+                    Comparison::NotListed => line(
+                        "tone-caution",
+                        "!",
+                        t(lang, Msg::RegistryNotListed).to_string(),
+                        Some("not_listed"),
+                        html! {
+                            <>
+                                <p class="next">{ t(lang, Msg::RegistryDiffersNext) }</p>
+                                { listed }
+                            </>
+                        },
+                    ),
+                }
+            }
         },
+    }
+}
+
+/// The fields on which the QR code and the registry disagree, side by side.
+fn mismatch_table(lang: Lang, diffs: &[Mismatch]) -> Html {
+    let zh = lang == Lang::Zh;
+    let label = |f: Field| {
+        t(
+            lang,
+            match f {
+                Field::Name => Msg::Name,
+                Field::Kind => Msg::CertType,
+                Field::Category => Msg::Category,
+                Field::Item => Msg::Item,
+                Field::Role => Msg::Role,
+                Field::FirstIssued => Msg::FirstIssued,
+                Field::ValidFrom => Msg::ValidFrom,
+                Field::ValidUntil => Msg::ValidUntil,
+                Field::ReviewDue => Msg::ReviewDue,
+            },
+        )
+    };
+    let empty = if zh { "（无）" } else { "(none)" };
+    let value = |w: &crate::lookup::Words| {
+        let v = w.get(zh);
+        if v.is_empty() {
+            empty.to_string()
+        } else {
+            v.to_string()
+        }
+    };
+    html! {
+        <table class="mismatch">
+            <thead><tr>
+                <th scope="col">{ t(lang, Msg::FieldColumn) }</th>
+                <th scope="col">{ t(lang, Msg::QrColumn) }</th>
+                <th scope="col">{ t(lang, Msg::RegistryColumn) }</th>
+            </tr></thead>
+            <tbody>
+                { for diffs.iter().map(|d| html! {
+                    <tr data-field={d.field.code()}>
+                        <th scope="row">{ label(d.field) }</th>
+                        <td>{ value(&d.qr) }</td>
+                        <td>{ value(&d.registry) }</td>
+                    </tr>
+                }) }
+            </tbody>
+        </table>
     }
 }
 
@@ -463,7 +573,11 @@ fn result(state: &State, r: &ScanResult, h: &Handlers) -> Html {
                 { t(lang, Msg::CheckedOffline) }
                 if let Some(line) = trust_line { { " · " }{ line } }
             </p>
-            if report.certificate.is_some() {
+            if state.refreshing_for_scan { { progress(t(lang, Msg::RefreshingTrust)) } }
+            if state.lookup_origin == LookupOrigin::Scan {
+                { lookup_result(state, report.certificate.as_ref()) }
+            }
+            if report.certificate.is_some() && state.lookup != LookupState::Sending {
                 <button type="button" class="secondary check-online" data-action="check-online"
                     onclick={h.on_check_online.clone()}>{ t(lang, Msg::CheckOnline) }</button>
             }

@@ -236,8 +236,18 @@ pub async fn lookup(
             Attempt::Answer(status, _) if status == 429 || status >= 500 => {
                 LookupFailure::Server(format!("HTTP {status}"))
             }
-            Attempt::Answer(status, _) => {
-                return Err(LookupFailure::Server(format!("HTTP {status}")))
+            Attempt::Answer(status, bytes) => {
+                // A refusal with the registry's own code and words (for
+                // example `number_check_digit`), else the bare status.
+                return Err(
+                    match crate::platform::parse_json::<lookup::ErrorBody>(&bytes) {
+                        Ok(body) => LookupFailure::Refused {
+                            code: body.error,
+                            message: body.message,
+                        },
+                        Err(_) => LookupFailure::Server(format!("HTTP {status}")),
+                    },
+                );
             }
             Attempt::Network(_) if offline() => LookupFailure::Offline,
             Attempt::Network(e) => LookupFailure::Server(format!("network error: {e}")),
