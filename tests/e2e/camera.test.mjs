@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { startServer } from './support.mjs';
+import { CHROMIUM_ARGS, makeCardVideo, startServer } from './support.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '../..');
@@ -21,11 +21,6 @@ const www = join(repo, 'www');
 const bin = resolve(process.env.YANZHENG_BIN ?? '');
 const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const PHONE = { width: 390, height: 844 };
-
-const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
 
 let work;
 let demo;
@@ -44,32 +39,8 @@ after(async () => {
 });
 
 
-/**
- * A y4m (4:2:0, even size) of a card: a header band, a photo box, text bars,
- * and, if `qrPng` is given, that QR code on white, turned by `angle` degrees.
- */
-function cardVideo(name, qrPng, angle = 7) {
-  const png = join(work, `${name}.png`);
-  const y4m = join(work, `${name}.y4m`);
-  const card = 'drawbox=x=0:y=0:w=960:h=90:color=0x0b3a75:t=fill,'
-    + 'drawbox=x=40:y=140:w=160:h=200:color=0xb0b8c4:t=fill,'
-    + 'drawbox=x=230:y=150:w=200:h=18:color=0x556070:t=fill,'
-    + 'drawbox=x=230:y=200:w=160:h=18:color=0x556070:t=fill';
-  const rad = `${angle}*PI/180`;
-  const args = ['-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'color=c=0xdfe8f2:s=960x600'];
-  if (qrPng) {
-    args.push('-i', qrPng, '-filter_complex',
-      `[1]format=rgba,scale=380:380,pad=420:420:20:20:white,rotate=${rad}:c=none:ow=rotw(${rad}):oh=roth(${rad})[q];`
-      + `[0]${card}[bg];[bg][q]overlay=480:110`);
-  } else {
-    args.push('-vf', card);
-  }
-  args.push('-frames:v', '1', png);
-  execFileSync('ffmpeg', args);
-  execFileSync('ffmpeg', ['-loglevel', 'error', '-y', '-i', png, '-frames:v', '1',
-    '-pix_fmt', 'yuv420p', '-f', 'yuv4mpegpipe', y4m]);
-  return y4m;
-}
+/** A card video in the test's folder (see support.mjs). */
+const cardVideo = (name, qrPng, angle = 7) => makeCardVideo(work, name, qrPng, { angle });
 
 /** A browser whose fake camera plays `y4m` (or refuses the camera when `deny`). */
 async function openCameraPage(y4m, { deny = false } = {}) {
@@ -122,6 +93,27 @@ describe('camera scanning with a fake camera', () => {
       }
     });
   }
+
+  test('unknown_key: the card goes online on its own after one trust-list refresh', async (t) => {
+    const y4m = cardVideo('card-unknown', join(demo, 'unknown_key.png'));
+    const { page, errors, close } = await openCameraPage(y4m);
+    try {
+      const lookups = [];
+      page.on('request', (r) => { if (r.url().includes('/v1/lookup')) lookups.push(r.method()); });
+      await page.click('[data-action="scan"]');
+      const result = await page.waitForSelector('.result[data-verdict]', { timeout: 20_000 });
+      assert.equal(await result.getAttribute('data-verdict'), 'unknown_key');
+      const online = await page.waitForSelector('.result [data-lookup][data-source="online"]', { timeout: 20_000 });
+      const answer = await online.getAttribute('data-lookup');
+      t.diagnostic(`unknown_key → online: ${answer} | ${(await online.textContent()).trim().slice(0, 60)}`);
+      // The demo registry does not hold the unlisted issuer's certificate.
+      assert.equal(answer, 'not_found');
+      assert.deepEqual(lookups, ['POST']);
+      assert.deepEqual(errors, []);
+    } finally {
+      await close();
+    }
+  });
 
   test('a decoder crash restarts the worker and scanning goes on', async (t) => {
     const y4m = cardVideo('card-crash', join(demo, 'valid.png'));

@@ -1,5 +1,41 @@
 // Shared helpers of the end-to-end tests.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { join } from 'node:path';
+
+/** Chromium flags (docs/toolchain): no sandbox (containers), no GPU, nothing
+ * that phones home during a test. */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+/**
+ * Writes DIR/NAME.y4m (4:2:0, even size) for Chromium's fake camera: a card
+ * (a header band, a photo box, text bars) on a `width`x`height` background
+ * and, if `qrPng` is given, that QR code on white, turned by `angle` degrees.
+ */
+export function makeCardVideo(dir, name, qrPng, { angle = 7, width = 960, height = 600 } = {}) {
+  const png = join(dir, `${name}.png`);
+  const y4m = join(dir, `${name}.y4m`);
+  const card = 'drawbox=x=0:y=0:w=960:h=90:color=0x0b3a75:t=fill,'
+    + 'drawbox=x=40:y=140:w=160:h=200:color=0xb0b8c4:t=fill,'
+    + 'drawbox=x=230:y=150:w=200:h=18:color=0x556070:t=fill,'
+    + 'drawbox=x=230:y=200:w=160:h=18:color=0x556070:t=fill';
+  const rad = `${angle}*PI/180`;
+  const args = ['-loglevel', 'error', '-y', '-f', 'lavfi', '-i', `color=c=0xdfe8f2:s=${width}x${height}`];
+  if (qrPng) {
+    args.push('-i', qrPng, '-filter_complex',
+      `[1]format=rgba,scale=380:380,pad=420:420:20:20:white,rotate=${rad}:c=none:ow=rotw(${rad}):oh=roth(${rad})[q];`
+      + `[0]${card}[bg];[bg][q]overlay=480:110`);
+  } else {
+    args.push('-vf', card);
+  }
+  args.push('-frames:v', '1', png);
+  execFileSync('ffmpeg', args);
+  execFileSync('ffmpeg', ['-loglevel', 'error', '-y', '-i', png, '-frames:v', '1',
+    '-pix_fmt', 'yuv420p', '-f', 'yuv4mpegpipe', y4m]);
+  return y4m;
+}
 
 /**
  * Starts `BIN serve --demo DEMO --www WWW --addr 127.0.0.1:0` and resolves once

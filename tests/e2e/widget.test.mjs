@@ -10,7 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deflateSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
-import { startServer } from './support.mjs';
+import { CHROMIUM_ARGS, startServer } from './support.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '../..');
@@ -20,12 +20,6 @@ const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const artifacts = process.env.E2E_ARTIFACTS ?? join(tmpdir(), 'yanzheng-e2e');
 const PHONE = { width: 390, height: 844 };
 
-// Flags from docs/toolchain: no sandbox (containers), no GPU, nothing that
-// phones home during a test.
-const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
 
 let work;      // temp dir: demo world, extra images
 let demo;      // the demo world

@@ -25,6 +25,8 @@ commands:
   build-widget   build the widget into www/pkg (release wasm, wasm-bindgen, wasm-opt)
   bench-decode   QR decoding over ../shared/qr-samples, native and wasm (node), with rqrr
                  as-is as the reference in the same run; extra options go to bench-decode
+  bench-widget   the widget in Chromium with a fake camera: first-load transfer, time to
+                 verdict (--runs N, default 20), long tasks and decode attempts per second
 ";
 
 fn main() -> ExitCode {
@@ -36,6 +38,7 @@ fn main() -> ExitCode {
         Some("setup") => setup(),
         Some("build-widget") => setup().and_then(|_| build_widget()),
         Some("bench-decode") => setup().and_then(|_| bench_decode(&args[1..])),
+        Some("bench-widget") => setup().and_then(|_| bench_widget(&args[1..])),
         Some("-h" | "--help" | "help") | None => {
             print!("{USAGE}");
             Ok(())
@@ -344,6 +347,19 @@ fn bench_decode(extra: &[String]) -> Result<()> {
                 "--",
             ])
             .args(extra),
+    )
+}
+
+fn bench_widget(extra: &[String]) -> Result<()> {
+    build_widget()?;
+    let cli = build_cli()?;
+    step("bench-widget (Chromium, fake camera)");
+    run_cmd(
+        Command::new("node")
+            .arg(root().join("tests/e2e/bench-widget.mjs"))
+            .args(extra)
+            .current_dir(root())
+            .env("YANZHENG_BIN", &cli),
     )
 }
 

@@ -1,0 +1,214 @@
+// Widget figures in a real Chromium with its fake camera (docs/benchmarks.md):
+//
+//   1. first-load transfer: what the page fetches before it can scan (html,
+//      js, wasm, css, the decoder worker), gzip-compressed as a server would
+//      send it, against the 250 KB budget;
+//   2. time from the first camera frame holding the card to the verdict on
+//      screen, over RUNS runs (a 1280x720 fake camera playing a card with the
+//      demo's valid.png at 7 degrees);
+//   3. main thread during a 10-second scan of a 1280x720 card without a code
+//      (the decoder never succeeds, so it works the whole time): long tasks
+//      (over 50 ms) seen by a PerformanceObserver, and decode attempts per
+//      second as the widget paces them;
+//   4. the decoder worker's own rate on 1280x720 frames, fed back to back.
+//
+//   YANZHENG_BIN=target/debug/yanzheng node tests/e2e/bench-widget.mjs [--runs N]
+//
+// `cargo xtask bench-widget` builds everything first and runs this.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS, makeCardVideo, startServer } from './support.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = resolve(here, '../..');
+const www = join(repo, 'www');
+const bin = resolve(process.env.YANZHENG_BIN ?? '');
+const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const runsArg = process.argv.indexOf('--runs');
+const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 20;
+const SCAN_SECONDS = 10;
+const BUDGET = 250 * 1024;
+const PHONE = { width: 390, height: 844 };
+
+const stat = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const at = (q) => s[Math.min(s.length - 1, Math.floor(q * s.length))];
+  return { n: s.length, min: s[0], median: at(0.5), p90: at(0.9), max: s[s.length - 1] };
+};
+const ms = (x) => `${x.toFixed(0)} ms`;
+
+function transferSizes() {
+  const files = ['index.html', 'style.css', 'decoder-worker.js', 'pkg/yanzheng_widget.js', 'pkg/yanzheng_widget_bg.wasm'];
+  let raw = 0;
+  let gz = 0;
+  console.log('first-load transfer (gzip -9 as served compressed):');
+  for (const f of files) {
+    const bytes = readFileSync(join(www, f));
+    const g = gzipSync(bytes, { level: 9 }).length;
+    raw += bytes.length;
+    gz += g;
+    console.log(`  ${f.padEnd(30)} ${String(bytes.length).padStart(9)} B ${String(g).padStart(9)} B gzip`);
+  }
+  const verdict = gz <= BUDGET ? 'within' : 'OVER';
+  console.log(`  ${'total'.padEnd(30)} ${String(raw).padStart(9)} B ${String(gz).padStart(9)} B gzip = ${(gz / 1024).toFixed(1)} KiB (${verdict} the ${BUDGET / 1024} KiB budget)`);
+}
+
+/** Records, in page time, when the video starts playing and when a verdict is on screen. */
+function instrument() {
+  window.__bench = { playing: null, verdict: null, posts: 0, answers: 0, longTasks: [] };
+  document.addEventListener('playing', () => {
+    if (window.__bench.playing === null) window.__bench.playing = performance.now();
+  }, true);
+  new MutationObserver(() => {
+    if (window.__bench.verdict === null && document.querySelector('.result[data-verdict]')) {
+      window.__bench.verdict = performance.now();
+    }
+  }).observe(document, { subtree: true, childList: true, attributes: true });
+  const Real = window.Worker;
+  window.Worker = class extends Real {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', () => { window.__bench.answers += 1; });
+    }
+    postMessage(...args) {
+      window.__bench.posts += 1;
+      return super.postMessage(...args);
+    }
+  };
+}
+
+async function cameraBrowser(y4m) {
+  return chromium.launch({
+    executablePath: chromiumPath,
+    args: [...CHROMIUM_ARGS, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
+      `--use-file-for-fake-video-capture=${y4m}`],
+  });
+}
+
+async function openPage(browser, url) {
+  const context = await browser.newContext({ viewport: PHONE, deviceScaleFactor: 2, locale: 'zh-CN' });
+  await context.addInitScript(instrument);
+  const page = await context.newPage();
+  await page.goto(url);
+  await page.waitForSelector('[data-trust="ready"]', { timeout: 30_000 });
+  return { page, close: () => context.close() };
+}
+
+async function timeToVerdict(url, y4m) {
+  const browser = await cameraBrowser(y4m);
+  const times = [];
+  try {
+    for (let i = 0; i < RUNS; i++) {
+      const { page, close } = await openPage(browser, url);
+      try {
+        await page.click('[data-action="scan"]');
+        const result = await page.waitForSelector('.result[data-verdict]', { timeout: 30_000 });
+        const verdict = await result.getAttribute('data-verdict');
+        if (verdict !== 'valid') throw new Error(`run ${i}: verdict ${verdict}`);
+        const b = await page.evaluate(() => window.__bench);
+        times.push(b.verdict - b.playing);
+      } finally {
+        await close();
+      }
+    }
+  } finally {
+    await browser.close();
+  }
+  const s = stat(times);
+  console.log(`time from the first frame with the card to the verdict on screen (${s.n} runs, 1280x720):`);
+  console.log(`  median ${ms(s.median)}, p90 ${ms(s.p90)}, min ${ms(s.min)}, max ${ms(s.max)} (target: median under 300 ms)`);
+}
+
+async function scanWithoutCode(url, y4m) {
+  const browser = await cameraBrowser(y4m);
+  try {
+    const { page, close } = await openPage(browser, url);
+    try {
+      await page.evaluate(() => {
+        new PerformanceObserver((list) => {
+          for (const e of list.getEntries()) window.__bench.longTasks.push(Math.round(e.duration));
+        }).observe({ type: 'longtask' });
+      });
+      await page.click('[data-action="scan"]');
+      await page.waitForSelector('[data-camera="on"]', { timeout: 15_000 });
+      const start = await page.evaluate(() => ({ t: performance.now(), posts: window.__bench.posts, answers: window.__bench.answers, long: window.__bench.longTasks.length }));
+      await page.waitForTimeout(SCAN_SECONDS * 1000);
+      const end = await page.evaluate(() => ({ t: performance.now(), posts: window.__bench.posts, answers: window.__bench.answers, long: window.__bench.longTasks.slice() }));
+      if (await page.$('[data-verdict]')) throw new Error('a verdict from a card without a code');
+      const seconds = (end.t - start.t) / 1000;
+      const long = end.long.slice(start.long);
+      const size = await page.evaluate(() => {
+        const v = document.querySelector('.viewfinder video');
+        return `${v.videoWidth}x${v.videoHeight}`;
+      });
+      console.log(`main thread during a ${seconds.toFixed(1)} s scan of a ${size} card without a code:`);
+      console.log(`  long tasks over 50 ms: ${long.length}${long.length ? ` (${long.join(', ')} ms)` : ''} (target: 0)`);
+      console.log(`  decode attempts: ${end.answers - start.answers} answered = ${((end.answers - start.answers) / seconds).toFixed(1)} per second (paced by the widget: one frame in flight, at most one per 100 ms)`);
+      // The decoder worker's own rate: the same frames, back to back.
+      const rate = await page.evaluate(async (seconds) => {
+        const v = document.querySelector('.viewfinder video');
+        const canvas = document.createElement('canvas');
+        canvas.width = v.videoWidth;
+        canvas.height = v.videoHeight;
+        const ctx = canvas.getContext('2d', { willReadFrequently: true });
+        ctx.drawImage(v, 0, 0);
+        const frame = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+        const worker = new Worker('./decoder-worker.js', { type: 'module' });
+        const one = (id) => new Promise((res) => {
+          worker.onmessage = ({ data }) => res(data);
+          const copy = frame.slice().buffer;
+          worker.postMessage({ id, width: canvas.width, height: canvas.height, data: copy }, [copy]);
+        });
+        await one(0); // loads the wasm
+        const times = [];
+        const until = performance.now() + seconds * 1000;
+        let id = 1;
+        while (performance.now() < until) {
+          const t0 = performance.now();
+          const answer = await one(id++);
+          if (answer.crashed) throw new Error(answer.crashed);
+          times.push(performance.now() - t0);
+        }
+        worker.terminate();
+        times.sort((a, b) => a - b);
+        return { n: times.length, median: times[Math.floor(times.length / 2)], total: times.reduce((a, b) => a + b, 0) };
+      }, 5);
+      console.log(`  decoder worker fed back to back: ${rate.n} frames in ${(rate.total / 1000).toFixed(1)} s = ${(rate.n * 1000 / rate.total).toFixed(1)} per second, median ${rate.median.toFixed(1)} ms per frame (round trip, frame copy included)`);
+    } finally {
+      await close();
+    }
+  } finally {
+    await browser.close();
+  }
+}
+
+async function main() {
+  if (!bin) throw new Error('set YANZHENG_BIN to the yanzheng CLI');
+  const work = mkdtempSync(join(tmpdir(), 'yanzheng-bench-widget-'));
+  let server;
+  try {
+    const demo = join(work, 'demo');
+    execFileSync(bin, ['demo', '--out', demo], { stdio: ['ignore', 'ignore', 'inherit'] });
+    server = await startServer(bin, demo, www);
+    const size = { width: 1280, height: 720 };
+    const withCard = makeCardVideo(work, 'card-valid-720p', join(demo, 'valid.png'), size);
+    const blank = makeCardVideo(work, 'card-blank-720p', null, size);
+    console.log(`bench-widget: Chromium ${chromium.name()} at ${chromiumPath}, ${new Date().toISOString()}`);
+    transferSizes();
+    await timeToVerdict(server.url, withCard);
+    await scanWithoutCode(server.url, blank);
+  } finally {
+    await server?.stop();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => {
+  console.error(`bench-widget: ${e.stack ?? e}`);
+  process.exit(1);
+});
