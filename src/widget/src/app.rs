@@ -400,7 +400,12 @@ fn app() -> Html {
         });
     }
 
+    let on_toggle_number = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |_: MouseEvent| dispatcher.dispatch(Action::ToggleNumber))
+    };
     let handlers = Handlers {
+        on_toggle_number,
         on_lookup,
         on_check_online,
         lookup_number,

@@ -250,6 +250,8 @@ pub enum Action {
     },
     /// "Check live status" on a result: look up the scanned certificate.
     LookupScanned,
+    /// The full ID number on a result was revealed or hidden again.
+    ToggleNumber,
     /// A lookup finished.
     LookupDone {
         /// The [`State::followup_seq`] of its request; answers to
@@ -289,6 +291,9 @@ pub struct State {
     /// The trust data is being fetched again because a scan named an
     /// unknown key; the scan is checked again when it arrives.
     pub refreshing_for_scan: bool,
+    /// The result shows the whole ID number (tapped to reveal); every new
+    /// result starts masked.
+    pub number_revealed: bool,
     /// The sequence number of the lookup whose answer is awaited.
     lookup_seq: Option<u64>,
     /// The image attempt whose result is awaited.
@@ -310,6 +315,7 @@ impl State {
             followup: Followup::None,
             followup_seq: 0,
             refreshing_for_scan: false,
+            number_revealed: false,
             lookup_seq: None,
             current_image: None,
             pending: None,
@@ -378,6 +384,7 @@ impl State {
                 next.scan = next.check(text.to_string(), now);
             }
             Action::Clear => {
+                next.number_revealed = false;
                 next.current_image = None;
                 next.pending = None;
                 next.scan = ScanState::Idle;
@@ -425,6 +432,7 @@ impl State {
                 }
             }
             Action::LookupScanned => next.lookup_scanned(),
+            Action::ToggleNumber => next.number_revealed = !next.number_revealed,
             Action::LookupDone { seq, result } => {
                 if next.lookup_seq != Some(seq) {
                     return next;
@@ -453,6 +461,7 @@ impl State {
             self.lookup_seq = None;
         }
         self.refreshing_for_scan = false;
+        self.number_revealed = false;
         if matches!(self.trust, TrustState::Loading) {
             self.pending = Some((text, now));
             return ScanState::WaitingForTrust;
@@ -585,6 +594,11 @@ mod tests {
         assert!(r.report.signature_verified);
         let fields = r.report.fields.as_ref().expect("fields");
         assert_eq!(fields.number_masked, "**************1232");
+        // Masked until tapped; the next result starts masked again.
+        assert!(!s.number_revealed);
+        let shown = s.apply(Action::ToggleNumber);
+        assert!(shown.number_revealed);
+        assert!(!pasted(&shown, &fx.valid_payload()).number_revealed);
         assert_eq!(
             r.report.issuer.as_ref().map(|i| i.name.as_str()),
             Some("江苏省应急管理厅")

@@ -144,6 +144,10 @@ pub enum Msg {
     LookupRefused,
     /// While the trust list is fetched again for an unknown key.
     RefreshingTrust,
+    /// The button that reveals the whole ID number.
+    ShowNumber,
+    /// The button that masks it again.
+    HideNumber,
     /// "Valid from".
     ValidFrom,
     /// "Valid until".
@@ -320,6 +324,8 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             "登记库中此证号和姓名下有证书，但没有二维码中的这张证书。",
             "The registry holds certificates under this number and name, but not the one in this QR code.",
         ),
+        Msg::ShowNumber => ("显示完整证号", "Show full number"),
+        Msg::HideNumber => ("隐藏", "Hide"),
         Msg::ValidFrom => ("有效期起", "Valid from"),
         Msg::ValidUntil => ("有效期至", "Valid until"),
         Msg::FieldColumn => ("项目", "Field"),

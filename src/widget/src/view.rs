@@ -42,6 +42,8 @@ pub struct Handlers {
     pub on_switch: Callback<MouseEvent>,
     /// "Check live status" on a result (the QR's number and name).
     pub on_check_online: Callback<MouseEvent>,
+    /// The tap that reveals or hides the whole ID number on a result.
+    pub on_toggle_number: Callback<MouseEvent>,
     /// The manual-entry form was submitted.
     pub on_lookup: Callback<SubmitEvent>,
     /// The number field.
@@ -542,7 +544,7 @@ fn result(state: &State, r: &ScanResult, h: &Handlers) -> Html {
         report
             .fields
             .as_ref()
-            .map(|f| fields(lang, f, report))
+            .map(|f| fields(lang, f, report, state, h))
             .unwrap_or_default()
     } else if report.fields.is_some() {
         html! { <p class="note">{ t(lang, Msg::FieldsHidden) }</p> }
@@ -592,6 +594,15 @@ fn row(label: &str, value: String) -> Html {
 /// The masked ID number with its visible last digits set large: the
 /// inspector compares exactly those with the holder's ID card.
 fn number(lang: Lang, masked: &str) -> Html {
+    html! {
+        <>
+            <dt>{ t(lang, Msg::Number) }</dt>
+            <dd class="number">{ masked_digits(masked) }</dd>
+        </>
+    }
+}
+
+fn masked_digits(masked: &str) -> Html {
     let split = masked
         .char_indices()
         .find(|&(_, c)| c != '*')
@@ -599,16 +610,43 @@ fn number(lang: Lang, masked: &str) -> Html {
     let (hidden, shown) = masked.split_at(split);
     html! {
         <>
+            <span class="hidden-digits">{ hidden.to_string() }</span>
+            <span class="last-digits">{ shown.to_string() }</span>
+        </>
+    }
+}
+
+/// A verified result's ID number: masked, the whole of it on a tap (and
+/// masked again on the next).
+fn revealable_number(
+    lang: Lang,
+    masked: &str,
+    full: Option<&str>,
+    state: &State,
+    h: &Handlers,
+) -> Html {
+    let revealed = state.number_revealed && full.is_some();
+    let shown = match (revealed, full) {
+        (true, Some(full)) => html! { <span class="full-number">{ full.to_string() }</span> },
+        _ => masked_digits(masked),
+    };
+    html! {
+        <>
             <dt>{ t(lang, Msg::Number) }</dt>
-            <dd class="number">
-                <span class="hidden-digits">{ hidden.to_string() }</span>
-                <span class="last-digits">{ shown.to_string() }</span>
+            <dd class="number" data-revealed={revealed.to_string()}>
+                { shown }
+                if full.is_some() {
+                    <button type="button" class="link reveal" data-action="reveal-number"
+                        aria-pressed={revealed.to_string()} onclick={h.on_toggle_number.clone()}>
+                        { t(lang, if revealed { Msg::HideNumber } else { Msg::ShowNumber }) }
+                    </button>
+                }
             </dd>
         </>
     }
 }
 
-fn fields(lang: Lang, f: &ShownFields, report: &Report) -> Html {
+fn fields(lang: Lang, f: &ShownFields, report: &Report, state: &State, h: &Handlers) -> Html {
     let zh = lang == Lang::Zh;
     let named = |n: &yanzheng_core::verdict::NamedCode| {
         if zh {
@@ -621,7 +659,13 @@ fn fields(lang: Lang, f: &ShownFields, report: &Report) -> Html {
         html! {
             <><dt>{ t(lang, Msg::Name) }</dt><dd class="holder">{ f.name.clone() }</dd></>
         },
-        number(lang, &f.number_masked),
+        revealable_number(
+            lang,
+            &f.number_masked,
+            report.certificate.as_ref().map(|c| c.number.as_str()),
+            state,
+            h,
+        ),
         row(t(lang, Msg::Sex), f.sex.label(zh).into()),
         row(t(lang, Msg::CertType), f.kind.title(zh).into()),
     ];
