@@ -4,10 +4,11 @@
 // network cannot. Trust data is not cached here: the page keeps the newest
 // valid signed lists itself and refuses older ones. Bump VERSION when the
 // list of shell files changes.
-const VERSION = 'yanzheng-shell-v1';
+const VERSION = 'yanzheng-shell-v2';
 const SHELL = [
   './',
   './index.html',
+  './main.js',
   './style.css',
   './decoder-worker.js',
   './pkg/yanzheng_widget.js',

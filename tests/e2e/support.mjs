@@ -38,31 +38,36 @@ export function makeCardVideo(dir, name, qrPng, { angle = 7, width = 960, height
 }
 
 /**
- * Starts `BIN serve --demo DEMO --www WWW --addr 127.0.0.1:0` and resolves once
- * it prints its URL, with `{ url, stop }`.
+ * Starts `BIN serve --demo DEMO --www WWW --addr 127.0.0.1:0 [EXTRA...]` and
+ * resolves once it prints its URL (and, with `--demo-portal`, the portal's),
+ * with `{ url, portalUrl, stop }`.
  */
-export function startServer(bin, demo, www) {
+export function startServer(bin, demo, www, extra = []) {
+  const wantPortal = extra.includes('--demo-portal');
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(bin, ['serve', '--demo', demo, '--www', www, '--addr', '127.0.0.1:0'], {
+    const child = spawn(bin, ['serve', '--demo', demo, '--www', www, '--addr', '127.0.0.1:0', ...extra], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
     let err = '';
+    let done = false;
     const timer = setTimeout(() => { child.kill(); reject(new Error('no URL printed within 30 s')); }, 30_000);
     child.stdout.on('data', (d) => {
       out += d;
-      const m = out.match(/http:\/\/127\.0\.0\.1:\d+\//);
-      if (m) {
-        clearTimeout(timer);
-        resolvePromise({
-          url: m[0],
-          stop: () => new Promise((r) => {
-            if (child.exitCode !== null || child.signalCode !== null) { r(); return; }
-            child.once('exit', r);
-            child.kill();
-          }),
-        });
-      }
+      const url = out.match(/serving (http:\/\/127\.0\.0\.1:\d+\/)/);
+      const portal = out.match(/employer portal demo at (http:\/\/[^\s]+\/)/);
+      if (done || !url || (wantPortal && !portal)) return;
+      done = true;
+      clearTimeout(timer);
+      resolvePromise({
+        url: url[1],
+        portalUrl: portal ? portal[1] : null,
+        stop: () => new Promise((r) => {
+          if (child.exitCode !== null || child.signalCode !== null) { r(); return; }
+          child.once('exit', r);
+          child.kill();
+        }),
+      });
     });
     child.stderr.on('data', (d) => { err += d; });
     child.on('exit', (code) => {

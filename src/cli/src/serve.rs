@@ -86,6 +86,15 @@ pub struct ServeArgs {
     /// e.g. `https://hr.example.com`. Repeat for several.
     #[arg(long, value_name = "ORIGIN")]
     allow_origin: Vec<String>,
+    /// An origin whose pages may embed the widget in a frame (its
+    /// `frame-ancestors`, and the only origins the widget posts results to),
+    /// exactly, e.g. `https://hr.example.com`. Repeat for several.
+    #[arg(long, value_name = "ORIGIN")]
+    embed_origin: Vec<String>,
+    /// Also serve the demo employer portal (www/portal/) on this address, a
+    /// second origin that embeds the widget and may call the API.
+    #[arg(long, value_name = "HOST:PORT")]
+    demo_portal: Option<std::net::SocketAddr>,
     /// Largest JSON request body, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = yanzheng_registry::server::DEFAULT_BODY_LIMIT)]
     body_limit: usize,
@@ -222,13 +231,14 @@ pub fn run(args: ServeArgs) -> CliResult {
         (None, false) => return Err(CliError::usage("--data needs --db")),
     };
     init_logs(args.log_format);
-    let config = ServerConfig {
-        www,
+    let mut config = ServerConfig {
+        www: www.clone(),
         rate_limit: RateLimit {
             burst: args.lookup_burst,
             per_second: args.lookup_rate,
         },
         allow_origins: args.allow_origin.clone(),
+        embed_origins: args.embed_origin.clone(),
         body_limit: args.body_limit,
         reload_every: Duration::from_secs_f64(args.reload_every),
         client_ip_header,
@@ -277,19 +287,47 @@ pub fn run(args: ServeArgs) -> CliResult {
                 );
             }
         }
+        let bind = |addr: std::net::SocketAddr| async move {
+            let listener = tokio::net::TcpListener::bind(addr)
+                .await
+                .map_err(|e| CliError::usage(format!("cannot serve on {addr}: {e}")))?;
+            let local = listener
+                .local_addr()
+                .map_err(|e| CliError::usage(format!("cannot serve on {addr}: {e}")))?;
+            Ok::<_, CliError>((listener, local))
+        };
+        let (listener, local) = bind(args.addr).await?;
+        let portal = match args.demo_portal {
+            Some(addr) => {
+                let (portal_listener, portal_local) = bind(addr).await?;
+                // The portal is another origin that embeds the widget and
+                // calls the API: allowed for both, exactly.
+                let origin = format!("http://{portal_local}");
+                config.embed_origins.push(origin.clone());
+                config.allow_origins.push(origin);
+                Some((portal_listener, portal_local))
+            }
+            None => None,
+        };
         let registry = Registry::new(db, lists, config);
         // Check the configuration before saying we serve.
         registry
             .router()
             .map(drop)
             .map_err(|e| CliError::usage(e.0))?;
-        let listener = tokio::net::TcpListener::bind(args.addr)
-            .await
-            .map_err(|e| CliError::usage(format!("cannot serve on {}: {e}", args.addr)))?;
-        let local = listener
-            .local_addr()
-            .map_err(|e| CliError::usage(format!("cannot serve on {}: {e}", args.addr)))?;
         crate::outln!("yanzheng: serving http://{local}/")?;
+        if let Some((portal_listener, portal_local)) = portal {
+            let www = www
+                .ok_or_else(|| CliError::usage("--demo-portal needs the widget's files (--www)"))?;
+            let router = yanzheng_registry::portal_router(www, format!("http://{local}"));
+            crate::outln!("yanzheng: employer portal demo at http://{portal_local}/")?;
+            tokio::spawn(async move {
+                let served = axum_serve(portal_listener, router).await;
+                if let Err(e) = served {
+                    eprintln!("the portal demo stopped: {e}");
+                }
+            });
+        }
         yanzheng_registry::serve(listener, registry, yanzheng_registry::shutdown_signal())
             .await
             .map_err(|e| CliError::usage(format!("serving on {local}: {e}")))
@@ -299,4 +337,12 @@ pub fn run(args: ServeArgs) -> CliResult {
 
 fn axum_header_name(s: &str) -> Option<yanzheng_registry::server::HeaderName> {
     yanzheng_registry::server::HeaderName::from_bytes(s.trim().to_ascii_lowercase().as_bytes()).ok()
+}
+
+/// Serves a plain router until the process ends (the demo portal).
+async fn axum_serve(
+    listener: tokio::net::TcpListener,
+    router: yanzheng_registry::server::Router,
+) -> std::io::Result<()> {
+    yanzheng_registry::server::serve_plain(listener, router).await
 }

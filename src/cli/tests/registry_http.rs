@@ -488,3 +488,94 @@ fn restart_keeps_data() {
         s.stop();
     }
 }
+
+#[test]
+fn security_headers_and_the_embedding_allowlist() {
+    // Headers do not depend on the database: SQLite only.
+    let s = demo_server(
+        Backend::Sqlite,
+        &["--embed-origin", "https://hr.example.com/"],
+    );
+    let page = s.get("/");
+    assert_eq!(page.status, 200);
+    let csp = page
+        .header("content-security-policy")
+        .expect("CSP")
+        .to_string();
+    assert!(
+        csp.contains("script-src 'self' 'wasm-unsafe-eval';"),
+        "{csp}"
+    );
+    assert!(
+        !csp.contains("unsafe-inline") && !csp.contains("'unsafe-eval'"),
+        "{csp}"
+    );
+    assert!(
+        csp.contains("frame-ancestors 'self' https://hr.example.com;"),
+        "{csp}"
+    );
+    assert!(csp.contains("object-src 'none'"), "{csp}");
+    assert_eq!(
+        page.header("permissions-policy")
+            .map(|p| p.starts_with("camera=(self)")),
+        Some(true)
+    );
+    assert_eq!(page.header("referrer-policy"), Some("no-referrer"));
+    assert_eq!(page.header("x-content-type-options"), Some("nosniff"));
+    // API answers carry them too.
+    assert!(s
+        .get("/healthz")
+        .header("content-security-policy")
+        .is_some());
+
+    // The widget learns the same list from its own config.json.
+    let config = s.get("/config.json").json();
+    assert_eq!(
+        config["embed_origins"],
+        serde_json::json!(["https://hr.example.com"])
+    );
+    assert!(config["root_public_key"].is_string());
+    s.stop();
+
+    // Without --embed-origin only the widget's own origin may frame it.
+    let plain = demo_server(Backend::Sqlite, &[]);
+    let csp = plain
+        .get("/")
+        .header("content-security-policy")
+        .map(str::to_string);
+    assert!(
+        csp.as_deref()
+            .is_some_and(|c| c.contains("frame-ancestors 'self';")),
+        "{csp:?}"
+    );
+    assert_eq!(
+        plain.get("/config.json").json()["embed_origins"],
+        serde_json::json!([])
+    );
+    plain.stop();
+
+    // A wildcard or a path is refused before anything is served.
+    let w = world();
+    for bad in [
+        "https://*.example.com",
+        "https://hr.example.com/jobs",
+        "hr.example.com",
+    ] {
+        let (_, err) = yz_expect(
+            w.root(),
+            &[
+                "serve",
+                "--demo",
+                w.demo().to_str().expect("utf-8"),
+                "--db",
+                &Backend::Sqlite.fresh_db(w.root()),
+                "--addr",
+                "127.0.0.1:0",
+                "--embed-origin",
+                bad,
+            ],
+            2,
+        );
+        assert!(err.contains("not an exact origin"), "{bad}: {err}");
+    }
+}

@@ -487,28 +487,44 @@ pub async fn revocations(State(state): State<Shared>, headers: HeaderMap) -> Res
     )
 }
 
-/// `GET /config.json`: the widget's configuration from the data folder.
+/// `GET /config.json`: the widget's configuration from the data folder,
+/// with `embed_origins` set to the server's embedding origins (the same list
+/// as its `frame-ancestors`, so the two cannot disagree).
 pub async fn config_json(State(state): State<Shared>) -> Response {
-    match tokio::fs::read(state.lists.dir().join("config.json")).await {
-        Ok(bytes) => (
-            [
-                (
-                    header::CONTENT_TYPE,
-                    HeaderValue::from_static("application/json"),
-                ),
-                (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
-            ],
-            bytes,
-        )
-            .into_response(),
-        Err(_) => ApiError::new(
+    let unpublished = || {
+        ApiError::new(
             StatusCode::NOT_FOUND,
             "not_published",
             "未配置。",
             "No widget configuration is published.",
         )
-        .into_response(),
-    }
+        .into_response()
+    };
+    let Ok(bytes) = tokio::fs::read(state.lists.dir().join("config.json")).await else {
+        return unpublished();
+    };
+    let Ok(serde_json::Value::Object(mut config)) = serde_json::from_slice(&bytes) else {
+        tracing::error!("config.json in the data folder is not a JSON object");
+        return unpublished();
+    };
+    let embed: Vec<String> = state
+        .config
+        .embed_origins
+        .iter()
+        .map(|o| o.trim().trim_end_matches('/').to_string())
+        .collect();
+    config.insert("embed_origins".into(), json!(embed));
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            ),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+        ],
+        serde_json::Value::Object(config).to_string(),
+    )
+        .into_response()
 }
 
 /// `GET /healthz`: the database answers and the lists are loaded.

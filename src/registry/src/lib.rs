@@ -34,6 +34,7 @@
 
 pub mod api;
 pub mod db;
+pub mod headers;
 pub mod limit;
 pub mod lists;
 pub mod privacy;
@@ -47,4 +48,4 @@ pub use limit::RateLimit;
 pub use lists::ListStore;
 pub use privacy::LookupKey;
 pub use record::CertificateRecord;
-pub use server::{serve, shutdown_signal, Registry, ServerConfig};
+pub use server::{portal_router, serve, shutdown_signal, Registry, ServerConfig};

@@ -14,7 +14,6 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::serve::ListenerExt;
-use axum::Router;
 use tokio::net::TcpListener;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
@@ -22,9 +21,11 @@ use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 pub use axum::http::HeaderName;
+pub use axum::Router;
 
 use crate::api::{self, ApiError, LogKey};
 use crate::db::Database;
+use crate::headers;
 use crate::limit::{Limiter, RateLimit};
 use crate::lists::{ListStore, ReloadEvent};
 
@@ -42,6 +43,10 @@ pub struct ServerConfig {
     /// Exact origins (`https://hr.example.com`) whose pages may call the API
     /// from a browser. Empty: same origin only.
     pub allow_origins: Vec<String>,
+    /// Exact origins whose pages may embed the widget in a frame: they go
+    /// into `frame-ancestors` and into the served `config.json`
+    /// (`embed_origins`), the only origins the widget posts its results to.
+    pub embed_origins: Vec<String>,
     /// Largest JSON body, in bytes.
     pub body_limit: usize,
     /// How often the list files are checked for changes (SIGHUP also reloads).
@@ -57,6 +62,7 @@ impl Default for ServerConfig {
             www: None,
             rate_limit: RateLimit::default(),
             allow_origins: Vec::new(),
+            embed_origins: Vec::new(),
             body_limit: DEFAULT_BODY_LIMIT,
             reload_every: Duration::from_secs(3),
             client_ip_header: None,
@@ -114,6 +120,25 @@ impl Registry {
         &self.state.lists
     }
 
+    /// Origins other than its own that the widget fetches from, per the
+    /// data folder's `config.json` (lists on a CDN, a lookup elsewhere).
+    fn fetched_origins(&self) -> Vec<String> {
+        let Ok(bytes) = std::fs::read(self.state.lists.dir().join("config.json")) else {
+            return Vec::new();
+        };
+        let Ok(config) = serde_json::from_slice::<serde_json::Value>(&bytes) else {
+            return Vec::new();
+        };
+        let mut out: Vec<String> = ["trust_list_url", "revocations_url", "lookup_url"]
+            .iter()
+            .filter_map(|k| config.get(k).and_then(|v| v.as_str()))
+            .filter_map(headers::origin_of)
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+
     /// The HTTP routes.
     pub fn router(&self) -> Result<Router, ConfigError> {
         let s = &self.state;
@@ -138,14 +163,9 @@ impl Registry {
         if !s.config.allow_origins.is_empty() {
             let mut origins = Vec::new();
             for o in &s.config.allow_origins {
-                let o = o.trim().trim_end_matches('/');
-                if !(o.starts_with("https://") || o.starts_with("http://")) || o.contains('*') {
-                    return Err(ConfigError(format!(
-                        "--allow-origin `{o}` is not an exact origin like https://hr.example.com"
-                    )));
-                }
+                let o = headers::exact_origin("--allow-origin", o)?;
                 origins.push(
-                    HeaderValue::from_str(o)
+                    HeaderValue::from_str(&o)
                         .map_err(|_| ConfigError(format!("--allow-origin `{o}` is not valid")))?,
                 );
             }
@@ -158,6 +178,13 @@ impl Registry {
                     .max_age(Duration::from_secs(600)),
             );
         }
+        let embed = s
+            .config
+            .embed_origins
+            .iter()
+            .map(|o| headers::exact_origin("--embed-origin", o))
+            .collect::<Result<Vec<_>, _>>()?;
+        let csp = headers::content_security_policy(&self.fetched_origins(), &embed)?;
         Ok(router
             .layer(CatchPanicLayer::custom(|_panic| {
                 tracing::error!("a request handler panicked");
@@ -170,6 +197,14 @@ impl Registry {
             .layer(SetResponseHeaderLayer::if_not_present(
                 header::REFERRER_POLICY,
                 HeaderValue::from_static("no-referrer"),
+            ))
+            .layer(SetResponseHeaderLayer::if_not_present(
+                header::CONTENT_SECURITY_POLICY,
+                csp,
+            ))
+            .layer(SetResponseHeaderLayer::if_not_present(
+                HeaderName::from_static("permissions-policy"),
+                HeaderValue::from_static(headers::PERMISSIONS_POLICY),
             ))
             .layer(middleware::from_fn(access_log)))
     }
@@ -293,4 +328,47 @@ pub async fn shutdown_signal() {
         _ = term => {},
     }
     tracing::info!("shutting down: finishing requests in flight");
+}
+
+/// The file of the demo employer portal under the widget's static files.
+pub const PORTAL_PAGE: &str = "portal/index.html";
+
+/// A stand-in for an employer's HR portal, for the demo and the tests: it
+/// must run on another origin than the widget, as a real portal does.
+/// `GET /` is `www/portal/index.html` with `{{WIDGET_ORIGIN}}` replaced by
+/// the widget's origin; nothing else is served. No API, no data: the page
+/// embeds the widget and calls the registry across origins like any portal.
+pub fn portal_router(www: PathBuf, widget_origin: String) -> Router {
+    Router::new().route(
+        "/",
+        get(move || {
+            let page = www.join(PORTAL_PAGE);
+            let widget_origin = widget_origin.clone();
+            async move {
+                match tokio::fs::read_to_string(&page).await {
+                    Ok(html) => (
+                        [
+                            (
+                                header::CONTENT_TYPE,
+                                HeaderValue::from_static("text/html; charset=utf-8"),
+                            ),
+                            (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+                        ],
+                        html.replace("{{WIDGET_ORIGIN}}", &widget_origin),
+                    )
+                        .into_response(),
+                    Err(_) => (
+                        axum::http::StatusCode::NOT_FOUND,
+                        format!("no {PORTAL_PAGE} in the widget's files"),
+                    )
+                        .into_response(),
+                }
+            }
+        }),
+    )
+}
+
+/// Serves `router` on `listener` until the process ends (the demo portal).
+pub async fn serve_plain(listener: TcpListener, router: Router) -> io::Result<()> {
+    axum::serve(listener, router).await
 }

@@ -11,11 +11,12 @@ use web_sys::{Element, HtmlInputElement, HtmlTextAreaElement, HtmlVideoElement};
 use yanzheng_core::messages::Lang;
 use yew::prelude::*;
 
+use crate::embed::{EmbedParams, ResizeMessage, VerdictMessage};
 use crate::platform::web::camera::CameraScanner;
 use crate::platform::web::decoder::Decoder;
 use crate::platform::web::{self, LocalStorage, WebFetch};
 use crate::scan::{self, ImageOutcome};
-use crate::state::{Action, CameraState, Followup, State};
+use crate::state::{Action, CameraState, Followup, ScanState, State};
 use crate::view::{self, Handlers};
 use crate::{prefs, trust_data};
 
@@ -137,7 +138,38 @@ impl CameraShell {
 
 #[function_component(App)]
 fn app() -> Html {
-    let state = use_reducer(|| State::new(prefs::load_lang(&LocalStorage)));
+    // Embedded in a host page? (embed.js puts the host's origin in the
+    // address; results go there only if config.json allows it.)
+    let embed = use_memo((), |_| EmbedParams::from_query(&web::page_query()));
+    let state = {
+        let lang = embed.lang;
+        use_reducer(move || State::new(lang.unwrap_or_else(|| prefs::load_lang(&LocalStorage))))
+    };
+    let embed_target: Option<String> = state
+        .trust_data()
+        .and_then(|d| d.config.as_ref())
+        .and_then(|c| embed.target(&c.embed_origins))
+        .map(str::to_string);
+    {
+        // Each result goes to the host page, if one may have it.
+        let target = embed_target.clone();
+        use_effect_with((state.scan.clone(), target), |(scan, target)| {
+            if let (ScanState::Done(result), Some(target)) = (scan, target) {
+                web::post_to_host(target, &VerdictMessage::of(result));
+            }
+        });
+    }
+    {
+        // ...and the page's height, so the frame fits it.
+        use_effect_with(embed_target.clone(), |target| {
+            let observer = target.clone().and_then(|target| {
+                web::observe_height(move |height| {
+                    web::post_to_host(&target, &ResizeMessage::new(height));
+                })
+            });
+            move || drop(observer)
+        });
+    }
     let scans = use_mut_ref(|| 0u64);
     let paste_field = use_node_ref();
     let video = use_node_ref();
@@ -405,6 +437,10 @@ fn app() -> Html {
         Callback::from(move |_: MouseEvent| dispatcher.dispatch(Action::ToggleNumber))
     };
     let handlers = Handlers {
+        full_page_url: embed
+            .host
+            .as_ref()
+            .and_then(|_| web::page_url_without_query()),
         on_toggle_number,
         on_lookup,
         on_check_online,

@@ -130,6 +130,7 @@ struct PageProps {
 #[function_component]
 fn Page(props: &PageProps) -> Html {
     let handlers = Handlers {
+        full_page_url: None,
         on_file: Callback::noop(),
         on_paste: Callback::noop(),
         on_lang: Callback::noop(),

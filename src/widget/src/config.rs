@@ -27,6 +27,11 @@ pub struct Config {
     /// The registry's online lookup (used by the full widget).
     #[serde(default = "default_lookup_url")]
     pub lookup_url: String,
+    /// Exact origins of pages that may embed the widget; the only ones it
+    /// posts results to (the server fills this from its own list, which is
+    /// also its `frame-ancestors`).
+    #[serde(default)]
+    pub embed_origins: Vec<String>,
 }
 
 fn default_trust_list_url() -> String {
@@ -67,6 +72,7 @@ impl Config {
             trust_list_url: default_trust_list_url(),
             revocations_url: default_revocations_url(),
             lookup_url: default_lookup_url(),
+            embed_origins: Vec::new(),
         }
     }
 

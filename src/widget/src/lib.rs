@@ -41,6 +41,7 @@
 pub mod base64;
 pub mod camera;
 pub mod config;
+pub mod embed;
 pub mod lookup;
 pub mod platform;
 pub mod prefs;

@@ -144,6 +144,8 @@ pub enum Msg {
     LookupRefused,
     /// While the trust list is fetched again for an unknown key.
     RefreshingTrust,
+    /// The link that opens the embedded widget as a page of its own.
+    OpenFullPage,
     /// The button that reveals the whole ID number.
     ShowNumber,
     /// The button that masks it again.
@@ -323,6 +325,10 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
         Msg::RegistryNotListed => (
             "登记库中此证号和姓名下有证书，但没有二维码中的这张证书。",
             "The registry holds certificates under this number and name, but not the one in this QR code.",
+        ),
+        Msg::OpenFullPage => (
+            "在新页面中打开核验（可确认网址为官方核验网址）",
+            "Open the checker as a page of its own (to see its official address)",
         ),
         Msg::ShowNumber => ("显示完整证号", "Show full number"),
         Msg::HideNumber => ("隐藏", "Hide"),

@@ -24,6 +24,9 @@ use crate::trust_data::{TrustData, TrustFile};
 /// The callbacks and element references the page needs from the shell.
 #[derive(Clone, PartialEq)]
 pub struct Handlers {
+    /// When embedded in another page: the widget's own address, offered as
+    /// a link (a host page could draw anything around a frame).
+    pub full_page_url: Option<String>,
     /// The file input changed.
     pub on_file: Callback<Event>,
     /// The paste form was submitted.
@@ -71,6 +74,12 @@ pub fn page(state: &State, h: &Handlers) -> Html {
                     { t(lang, Msg::OtherLanguage) }
                 </button>
             </header>
+            if let Some(url) = &h.full_page_url {
+                <p class="full-page">
+                    <a href={url.clone()} target="_blank" rel="noopener noreferrer"
+                        data-action="open-full-page">{ t(lang, Msg::OpenFullPage) }</a>
+                </p>
+            }
             { trust_banner(state) }
             { result_area(state, h) }
             { camera_area(state, h) }

@@ -371,10 +371,12 @@ fn build_cli() -> Result<PathBuf> {
 
 fn run(args: &[String]) -> Result<()> {
     let mut addr = "127.0.0.1:8080".to_string();
+    let mut portal = "127.0.0.1:8081".to_string();
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--addr" => addr = it.next().ok_or("--addr needs HOST:PORT")?.clone(),
+            "--portal-addr" => portal = it.next().ok_or("--portal-addr needs HOST:PORT")?.clone(),
             other => return Err(format!("unknown option `{other}`")),
         }
     }
@@ -386,7 +388,8 @@ fn run(args: &[String]) -> Result<()> {
     run_cmd(Command::new(&cli).arg("demo").arg("--out").arg(&demo))?;
     eprintln!(
         "\nDemo QR images (one per verdict, named after it): {}\n\
-         Open the URL below, then pick one of those images (or point a phone camera at it).\n",
+         Open the URL below, then pick one of those images (or point a phone camera at it).\n\
+         The employer portal demo (the widget embedded on another origin) is printed too.\n",
         demo.display()
     );
     step("serve (Ctrl-C to stop)");
@@ -398,7 +401,9 @@ fn run(args: &[String]) -> Result<()> {
             .arg("--www")
             .arg(root().join("www"))
             .arg("--addr")
-            .arg(&addr),
+            .arg(&addr)
+            .arg("--demo-portal")
+            .arg(&portal),
     )
 }
 

@@ -1,6 +1,7 @@
 //! The browser side of [`crate::platform`]: `fetch`, `localStorage`, the
 //! clock, and turning an image file into RGBA pixels.
 
+use wasm_bindgen::prelude::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
@@ -255,4 +256,72 @@ pub async fn lookup(
         };
     }
     Err(failure)
+}
+
+/// The page address's query (`?embed=1&host=…`), or empty.
+pub fn page_query() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default()
+}
+
+/// The page's own address without query or fragment: the widget opened as a
+/// full page.
+pub fn page_url_without_query() -> Option<String> {
+    let location = web_sys::window()?.location();
+    Some(format!(
+        "{}{}",
+        location.origin().ok()?,
+        location.pathname().ok()?
+    ))
+}
+
+/// Posts `message` (serialized to a plain object) to the parent page, for
+/// `target_origin` only: the browser drops it if the parent is another
+/// origin.
+pub fn post_to_host<T: serde::Serialize>(target_origin: &str, message: &T) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let Ok(Some(parent)) = window.parent() else {
+        return;
+    };
+    if let Ok(value) = serde_wasm_bindgen::to_value(message) {
+        // A closed or navigated parent is nobody to tell.
+        let _ = parent.post_message(&value, target_origin);
+    }
+}
+
+/// Calls `on_height` with the document's height now and whenever it
+/// changes; the observer lives as long as the returned guard.
+pub fn observe_height(on_height: impl Fn(f64) + 'static) -> Option<HeightObserver> {
+    let document = web_sys::window()?.document()?;
+    let root = document.document_element()?;
+    let measure = {
+        let root = root.clone();
+        move || on_height(f64::from(root.scroll_height()))
+    };
+    measure();
+    let callback = Closure::<dyn FnMut()>::new(measure);
+    let observer = web_sys::ResizeObserver::new(callback.as_ref().unchecked_ref()).ok()?;
+    observer.observe(&root);
+    if let Some(body) = document.body() {
+        observer.observe(&body);
+    }
+    Some(HeightObserver {
+        observer,
+        _callback: callback,
+    })
+}
+
+/// Keeps a [`observe_height`] observer alive; disconnects it when dropped.
+pub struct HeightObserver {
+    observer: web_sys::ResizeObserver,
+    _callback: Closure<dyn FnMut()>,
+}
+
+impl Drop for HeightObserver {
+    fn drop(&mut self) {
+        self.observer.disconnect();
+    }
 }

@@ -1,0 +1,230 @@
+//! Embedding on an employer's page (`www/embed.js` makes the frame): which
+//! page the results go to, and what they say.
+//!
+//! The frame's address names the host page's origin (`?embed=1&host=…`).
+//! Results are posted there only if that exact origin is in the
+//! deployment's `embed_origins` (from the widget's own `config.json`, never
+//! from the host), and `postMessage` with that target origin delivers only
+//! if the frame's parent really is that origin. The widget listens to no
+//! message from the host: the host can never hand it keys, verdicts or a
+//! trust root.
+
+use serde::Serialize;
+use yanzheng_core::messages::Lang;
+use yanzheng_core::verdict::ShownFields;
+use yanzheng_core::UnixTime;
+
+use crate::state::ScanResult;
+
+/// What the frame's address asks for.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EmbedParams {
+    /// The host page's origin, as `embed.js` put it.
+    pub host: Option<String>,
+    /// The language the host asked for.
+    pub lang: Option<Lang>,
+}
+
+impl EmbedParams {
+    /// Reads `?embed=1&host=ORIGIN&lang=TAG` (a page address's query).
+    pub fn from_query(query: &str) -> EmbedParams {
+        let mut embed = false;
+        let mut out = EmbedParams::default();
+        for pair in query.trim_start_matches('?').split('&') {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            match k {
+                "embed" => embed = v == "1",
+                "host" => out.host = percent_decode(v),
+                "lang" => {
+                    out.lang = match v {
+                        "en" | "en-US" | "en-GB" => Some(Lang::En),
+                        "zh" | "zh-CN" | "zh-Hans" => Some(Lang::Zh),
+                        _ => None,
+                    }
+                }
+                _ => {}
+            }
+        }
+        if !embed {
+            out.host = None;
+        }
+        out
+    }
+
+    /// The origin to post results to: the host, if the deployment allows
+    /// it exactly.
+    pub fn target<'a>(&'a self, allowed: &[String]) -> Option<&'a str> {
+        let host = self.host.as_deref()?;
+        allowed
+            .iter()
+            .any(|o| o.trim_end_matches('/') == host)
+            .then_some(host)
+    }
+}
+
+/// `%XX` escapes and `+` decoded; `None` if the result is not UTF-8 or an
+/// escape is broken.
+fn percent_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' => {
+                let hex = s.get(i + 1..i + 3)?;
+                out.push(u8::from_str_radix(hex, 16).ok()?);
+                i += 3;
+            }
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            b => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// The message a host page receives for each result
+/// (`type: "yanzheng:verdict"`; docs/embedding.md).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VerdictMessage<'a> {
+    /// Always `yanzheng:verdict`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// The message format's version.
+    pub version: u32,
+    /// Core's verdict code.
+    pub verdict: &'a str,
+    /// Whether the holder may work on this certificate (valid, or review
+    /// due soon).
+    pub acceptable: bool,
+    /// Where the verdict came from (`offline`: this device's check).
+    pub source: &'a str,
+    /// True only if an issuer key from the trust list verified the
+    /// signature; `fields` are unverified otherwise.
+    pub signature_verified: bool,
+    /// The fields to show, ID number masked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fields: Option<&'a ShownFields>,
+    /// The issuing authority, if its key is listed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub issuer: Option<&'a str>,
+    /// The signed QR text, for the host's server to check again
+    /// (`POST /v1/verify`).
+    pub payload: &'a str,
+    /// The trust list's version the check used.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trust_list_version: Option<u64>,
+    /// When the check was made (Unix seconds).
+    pub checked_at: UnixTime,
+}
+
+impl<'a> VerdictMessage<'a> {
+    /// The message for a finished check.
+    pub fn of(r: &'a ScanResult) -> VerdictMessage<'a> {
+        let report = &r.report;
+        VerdictMessage {
+            kind: "yanzheng:verdict",
+            version: 1,
+            verdict: report.verdict.code(),
+            acceptable: report.verdict.is_acceptable(),
+            source: r.source.code(),
+            signature_verified: report.signature_verified,
+            fields: report.fields.as_ref(),
+            issuer: report.issuer.as_ref().map(|i| i.name.as_str()),
+            payload: &r.payload,
+            trust_list_version: report.trust_list.map(|t| t.version),
+            checked_at: report.checked_at,
+        }
+    }
+}
+
+/// The page's height, so the host can size the frame
+/// (`type: "yanzheng:resize"`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ResizeMessage {
+    /// Always `yanzheng:resize`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// CSS pixels.
+    pub height: f64,
+}
+
+impl ResizeMessage {
+    /// The message for a height.
+    pub fn new(height: f64) -> ResizeMessage {
+        ResizeMessage {
+            kind: "yanzheng:resize",
+            height,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::platform::to_json;
+    use crate::state::{Action, ScanState, State};
+    use crate::test_support::{now, Fixture};
+    use std::rc::Rc;
+
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    fn results_go_only_to_an_allowed_host() {
+        let allowed = vec!["https://hr.example.com".to_string()];
+        let p = EmbedParams::from_query("?embed=1&host=https%3A%2F%2Fhr.example.com&lang=en");
+        assert_eq!(p.host.as_deref(), Some("https://hr.example.com"));
+        assert_eq!(p.lang, Some(Lang::En));
+        assert_eq!(p.target(&allowed), Some("https://hr.example.com"));
+        // Not on the list, a look-alike, or no list at all: nothing is posted.
+        for query in [
+            "?embed=1&host=https%3A%2F%2Fevil.example",
+            "?embed=1&host=https%3A%2F%2Fhr.example.com.evil.example",
+            "?embed=1&host=http%3A%2F%2Fhr.example.com",
+            "?host=https%3A%2F%2Fhr.example.com",
+            "?embed=1&host=%ZZ",
+            "",
+        ] {
+            assert_eq!(
+                EmbedParams::from_query(query).target(&allowed),
+                None,
+                "{query}"
+            );
+        }
+        assert_eq!(p.target(&[]), None);
+    }
+
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    fn the_message_carries_the_verdict_masked_fields_and_the_payload() {
+        let fx = Fixture::new();
+        let s = State::new(Lang::Zh)
+            .apply(Action::TrustLoaded {
+                data: Rc::new(fx.data()),
+                now: now(),
+            })
+            .apply(Action::PayloadEntered {
+                text: fx.valid_payload(),
+                now: now(),
+            });
+        let ScanState::Done(r) = &s.scan else {
+            panic!("no result")
+        };
+        let m = VerdictMessage::of(r);
+        assert_eq!(m.verdict, "valid");
+        assert!(m.acceptable && m.signature_verified);
+        assert_eq!(m.trust_list_version, Some(3));
+        let json = to_json(&m).expect("json");
+        assert!(json.contains(r#""type":"yanzheng:verdict""#), "{json}");
+        assert!(json.contains("**************1232"), "{json}");
+        assert!(
+            !json.contains("320102199001011232"),
+            "the full number leaked: {json}"
+        );
+        assert!(json.contains(&fx.valid_payload()));
+    }
+}
