@@ -285,8 +285,9 @@ fn build_widget() -> Result<()> {
             .arg(&optimised),
     )?;
     fs::rename(&optimised, &bg).map_err(|e| format!("renaming {}: {e}", optimised.display()))?;
-    eprintln!("widget built into {}:", pkg.display());
     let www = root().join("www");
+    let build = write_build_id(&www)?;
+    eprintln!("widget build {build} in {}:", pkg.display());
     for file in [
         bg,
         pkg.join("yanzheng_widget.js"),
@@ -302,6 +303,42 @@ fn build_widget() -> Result<()> {
         eprintln!("  {name:<28} {raw:>9} bytes {gz:>9} gzip");
     }
     Ok(())
+}
+
+/// The files of one widget version: the service worker keeps them together
+/// and swaps them together (www/sw.js).
+const SHELL_FILES: &[&str] = &[
+    "index.html",
+    "main.js",
+    "style.css",
+    "decoder-worker.js",
+    "manifest.webmanifest",
+    "pkg/yanzheng_widget.js",
+    "pkg/yanzheng_widget_bg.wasm",
+];
+
+/// Writes www/pkg/build.js, `self.YANZHENG_BUILD = "<id>"`, the id being a
+/// hash (FNV-1a, 64 bits: an identity, not a defence) of the shell files.
+/// The service worker imports it, so any change to the shell changes the
+/// worker and starts an update.
+fn write_build_id(www: &Path) -> Result<String> {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for name in SHELL_FILES {
+        let path = www.join(name);
+        let bytes = fs::read(&path).map_err(|e| format!("reading {}: {e}", path.display()))?;
+        for b in name.bytes().chain(bytes) {
+            hash ^= u64::from(b);
+            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    let id = format!("{hash:016x}");
+    let file = www.join("pkg/build.js");
+    fs::write(
+        &file,
+        format!("// Written by cargo xtask build-widget.\nself.YANZHENG_BUILD = '{id}';\n"),
+    )
+    .map_err(|e| format!("writing {}: {e}", file.display()))?;
+    Ok(id)
 }
 
 fn gzip_size(file: &Path) -> Option<usize> {
