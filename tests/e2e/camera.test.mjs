@@ -115,6 +115,79 @@ describe('camera scanning with a fake camera', () => {
     }
   });
 
+  test('crew mode: one round across camera runs flags a card whose code was already seen; the record exports as CSV', async (t) => {
+    const profile = mkdtempSync(join(work, 'profile-'));
+    // Each run is a new browser on the same profile (the round and the
+    // record are kept on the device), its fake camera showing one card.
+    const run = async (name, expectEntries) => {
+      const y4m = cardVideo(`crew-${name}`, join(demo, `${name}.png`));
+      const context = await chromium.launchPersistentContext(profile, {
+        executablePath: chromiumPath,
+        args: [...CHROMIUM_ARGS, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
+          `--use-file-for-fake-video-capture=${y4m}`],
+        viewport: PHONE,
+        locale: 'zh-CN',
+        acceptDownloads: true,
+      });
+      const page = context.pages()[0] ?? await context.newPage();
+      const errors = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(server.url);
+      await page.waitForSelector('[data-trust="ready"]', { timeout: 30_000 });
+      await page.click('[data-action="crew"]');
+      assert.equal(await page.getAttribute('[data-action="crew"]', 'aria-pressed'), 'true');
+      await page.click('[data-action="scan"]');
+      await page.waitForSelector(`.crew-round[data-entries="${expectEntries}"]`, { timeout: 20_000 });
+      // The card stays in front of the camera: it is not counted again,
+      // and the camera stays on for the next worker.
+      await page.waitForTimeout(1_500);
+      assert.equal(await page.getAttribute('.crew-round', 'data-entries'), String(expectEntries));
+      assert.equal(await page.getAttribute('[data-camera]', 'data-camera'), 'on');
+      assert.deepEqual(errors, []);
+      return { context, page };
+    };
+    let last;
+    for (const [name, n] of [['valid', 1], ['review_due_soon', 2], ['valid', 3]]) {
+      if (last) await last.context.close();
+      last = await run(name, n);
+    }
+    const { context, page } = last;
+    try {
+      const flagged = await page.$$eval('.crew-entry[data-flag]', (els) => els.map((e) => [e.getAttribute('data-flag'), e.textContent]));
+      t.diagnostic(`round: 3 entries, flagged: ${JSON.stringify(flagged)}`);
+      assert.equal(await page.getAttribute('.crew-round', 'data-flagged'), '1');
+      assert.equal(flagged.length, 1);
+      assert.equal(flagged[0][0], 'repeat');
+      assert.match(flagged[0][1], /第 1 条/);
+
+      // The inspection record: every check, exported without full ID numbers.
+      assert.equal(await page.getAttribute('.record', 'data-record-count'), '3');
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.click('[data-action="export-record"]'),
+      ]);
+      const csv = readFileSync(await download.path(), 'utf8');
+      const rows = csv.trim().split('\r\n');
+      t.diagnostic(`${download.suggestedFilename()}: ${rows.length - 1} rows; ${rows[1]}`);
+      assert.match(rows[0], /time_china,verdict,type,category,item,number_masked,trust_list_version,payload_sha256/);
+      assert.equal(rows.length, 4);
+      assert.deepEqual(rows.slice(1).map((r) => r.split(',')[1]), ['valid', 'review_due_soon', 'valid']);
+      for (const r of rows.slice(1)) assert.match(r, /,\*{14}[\dX]{4},1,[0-9a-f]{32}$/);
+      assert.doesNotMatch(csv, /\d{17}[\dX]/, 'no full ID number in the export');
+      // Clearing asks first, then empties the record.
+      page.once('dialog', (d) => d.accept());
+      await page.click('[data-action="clear-record"]');
+      await page.waitForSelector('.record[data-record-count="0"]');
+      // Ending the round (camera stopped first: the card is still in view,
+      // and would open the next round) empties the list.
+      await page.click('[data-action="stop"]');
+      await page.click('[data-action="end-round"]');
+      assert.equal(await page.$('.crew-round'), null);
+    } finally {
+      await context.close();
+    }
+  });
+
   test('a decoder crash restarts the worker and scanning goes on', async (t) => {
     const y4m = cardVideo('card-crash', join(demo, 'valid.png'));
     const args = [...CHROMIUM_ARGS, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',

@@ -11,10 +11,13 @@ use web_sys::{Element, HtmlInputElement, HtmlTextAreaElement, HtmlVideoElement};
 use yanzheng_core::messages::Lang;
 use yew::prelude::*;
 
+use crate::crew;
 use crate::embed::{EmbedParams, ResizeMessage, VerdictMessage};
 use crate::platform::web::camera::CameraScanner;
 use crate::platform::web::decoder::Decoder;
+use crate::platform::web::record_store;
 use crate::platform::web::{self, LocalStorage, WebFetch};
+use crate::record::{self, RecordEntry};
 use crate::scan::{self, ImageOutcome};
 use crate::state::{Action, CameraState, Followup, ScanState, State};
 use crate::view::{self, Handlers};
@@ -77,6 +80,8 @@ struct CameraShell {
     wanted: Rc<Cell<bool>>,
     /// Stopped because the page was hidden: restart when visible.
     paused: Rc<Cell<bool>>,
+    /// Crew mode: codes do not stop the camera.
+    crew: Rc<Cell<bool>>,
 }
 
 impl CameraShell {
@@ -89,14 +94,18 @@ impl CameraShell {
         self.dispatcher.dispatch(Action::CameraStarting);
         let this = self.clone();
         spawn_local(async move {
-            let on_code: Rc<dyn Fn(String)> = {
+            let on_code: Rc<dyn Fn(String) -> bool> = {
                 let this = this.clone();
                 Rc::new(move |text| {
-                    this.wanted.set(false);
+                    let keep_going = this.crew.get();
+                    if !keep_going {
+                        this.wanted.set(false);
+                    }
                     this.dispatcher.dispatch(Action::CodeScanned {
                         text,
                         now: web::now(),
                     });
+                    keep_going
                 })
             };
             match this
@@ -143,7 +152,7 @@ fn app() -> Html {
     let embed = use_memo((), |_| EmbedParams::from_query(&web::page_query()));
     let state = {
         let lang = embed.lang;
-        use_reducer(move || State::new(lang.unwrap_or_else(|| prefs::load_lang(&LocalStorage))))
+        use_reducer_eq(move || State::new(lang.unwrap_or_else(|| prefs::load_lang(&LocalStorage))))
     };
     let embed_target: Option<String> = state
         .trust_data()
@@ -151,11 +160,23 @@ fn app() -> Html {
         .and_then(|c| embed.target(&c.embed_origins))
         .map(str::to_string);
     {
-        // Each result goes to the host page, if one may have it.
+        // Each new check goes into the device's inspection record, and to
+        // the host page if one may have it.
         let target = embed_target.clone();
-        use_effect_with((state.scan.clone(), target), |(scan, target)| {
-            if let (ScanState::Done(result), Some(target)) = (scan, target) {
-                web::post_to_host(target, &VerdictMessage::of(result));
+        let scan = state.scan.clone();
+        let dispatcher = state.dispatcher();
+        use_effect_with(state.checks, move |_| {
+            if let ScanState::Done(result) = scan {
+                if let Some(target) = &target {
+                    web::post_to_host(target, &VerdictMessage::of(&result));
+                }
+                let entry = RecordEntry::of(&result, web::now());
+                spawn_local(async move {
+                    match record_store::append(&entry).await {
+                        Ok(n) => dispatcher.dispatch(Action::RecordCount(n)),
+                        Err(e) => web_sys::console::warn_1(&e.into()),
+                    }
+                });
             }
         });
     }
@@ -183,8 +204,29 @@ fn app() -> Html {
             dispatcher: state.dispatcher(),
             wanted: use_memo((), |_| Cell::new(false)),
             paused: use_memo((), |_| Cell::new(false)),
+            crew: use_memo((), |_| Cell::new(false)),
         }
     };
+    {
+        let crew = Rc::clone(&camera.crew);
+        use_effect_with(state.crew_on, move |on| crew.set(*on));
+    }
+    {
+        // The round in progress and the record's size, from the device.
+        let dispatcher = state.dispatcher();
+        use_effect_with((), move |_| {
+            dispatcher.dispatch(Action::RoundLoaded(crew::load(&LocalStorage)));
+            spawn_local(async move {
+                match record_store::count().await {
+                    Ok(n) => dispatcher.dispatch(Action::RecordCount(n)),
+                    Err(e) => web_sys::console::warn_1(&e.into()),
+                }
+            });
+        });
+    }
+    use_effect_with(state.round.clone(), |round| {
+        crew::save(&LocalStorage, round)
+    });
     {
         // The camera is released whenever the page is hidden (another app,
         // a locked screen) and taken back when it is shown again.
@@ -436,7 +478,57 @@ fn app() -> Html {
         let dispatcher = state.dispatcher();
         Callback::from(move |_: MouseEvent| dispatcher.dispatch(Action::ToggleNumber))
     };
+    let on_crew = {
+        let dispatcher = state.dispatcher();
+        let on = state.crew_on;
+        Callback::from(move |_: MouseEvent| dispatcher.dispatch(Action::CrewMode(!on)))
+    };
+    let on_end_round = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |_: MouseEvent| dispatcher.dispatch(Action::EndRound))
+    };
+    let on_export_record = Callback::from(move |_: MouseEvent| {
+        spawn_local(async move {
+            let result = match record_store::all().await {
+                Ok(entries) => {
+                    let day = yanzheng_core::Date::in_china_at(web::now());
+                    record_store::download(
+                        &format!("yanzheng-checks-{day}.csv"),
+                        "text/csv;charset=utf-8",
+                        &record::to_csv(&entries),
+                    )
+                }
+                Err(e) => Err(e),
+            };
+            if let Err(e) = result {
+                web_sys::console::warn_1(&e.into());
+            }
+        });
+    });
+    let on_clear_record = {
+        let dispatcher = state.dispatcher();
+        let question = crate::text::t(state.lang, crate::text::Msg::RecordClearConfirm);
+        Callback::from(move |_: MouseEvent| {
+            let sure = web_sys::window()
+                .and_then(|w| w.confirm_with_message(question).ok())
+                .unwrap_or(false);
+            if !sure {
+                return;
+            }
+            let dispatcher = dispatcher.clone();
+            spawn_local(async move {
+                match record_store::clear().await {
+                    Ok(()) => dispatcher.dispatch(Action::RecordCount(0)),
+                    Err(e) => web_sys::console::warn_1(&e.into()),
+                }
+            });
+        })
+    };
     let handlers = Handlers {
+        on_crew,
+        on_end_round,
+        on_export_record,
+        on_clear_record,
         full_page_url: embed
             .host
             .as_ref()

@@ -131,6 +131,10 @@ struct PageProps {
 fn Page(props: &PageProps) -> Html {
     let handlers = Handlers {
         full_page_url: None,
+        on_crew: Callback::noop(),
+        on_end_round: Callback::noop(),
+        on_export_record: Callback::noop(),
+        on_clear_record: Callback::noop(),
         on_file: Callback::noop(),
         on_paste: Callback::noop(),
         on_lang: Callback::noop(),

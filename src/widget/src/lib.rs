@@ -41,10 +41,12 @@
 pub mod base64;
 pub mod camera;
 pub mod config;
+pub mod crew;
 pub mod embed;
 pub mod lookup;
 pub mod platform;
 pub mod prefs;
+pub mod record;
 pub mod scan;
 pub mod state;
 pub mod text;

@@ -9,6 +9,7 @@ use yanzheng_core::messages::Lang;
 use yanzheng_core::{verify, Report, TrustList, UnixTime, Verdict};
 
 use crate::camera::CameraError;
+use crate::crew::Round;
 use crate::lookup::{InputError, LookupAnswer, LookupFailure, LookupRequest};
 use crate::scan::ImageOutcome;
 use crate::trust_data::TrustData;
@@ -252,6 +253,15 @@ pub enum Action {
     LookupScanned,
     /// The full ID number on a result was revealed or hidden again.
     ToggleNumber,
+    /// Crew mode switched on or off (checks go on without leaving the
+    /// camera, into the round's list).
+    CrewMode(bool),
+    /// The saved round was read at start.
+    RoundLoaded(Round),
+    /// The inspector ended the round (its list is cleared).
+    EndRound,
+    /// How many checks the device's inspection record holds.
+    RecordCount(u64),
     /// A lookup finished.
     LookupDone {
         /// The [`State::followup_seq`] of its request; answers to
@@ -294,6 +304,15 @@ pub struct State {
     /// The result shows the whole ID number (tapped to reveal); every new
     /// result starts masked.
     pub number_revealed: bool,
+    /// Crew mode is on.
+    pub crew_on: bool,
+    /// The round of checks in crew mode.
+    pub round: Round,
+    /// Counts finished checks (a new code each time; not re-checks of the
+    /// same code after a trust refresh): what the shell records and posts.
+    pub checks: u64,
+    /// Entries in the device's inspection record, once known.
+    pub record_count: Option<u64>,
     /// The sequence number of the lookup whose answer is awaited.
     lookup_seq: Option<u64>,
     /// The image attempt whose result is awaited.
@@ -316,6 +335,10 @@ impl State {
             followup_seq: 0,
             refreshing_for_scan: false,
             number_revealed: false,
+            crew_on: false,
+            round: Round::default(),
+            checks: 0,
+            record_count: None,
             lookup_seq: None,
             current_image: None,
             pending: None,
@@ -433,6 +456,10 @@ impl State {
             }
             Action::LookupScanned => next.lookup_scanned(),
             Action::ToggleNumber => next.number_revealed = !next.number_revealed,
+            Action::CrewMode(on) => next.crew_on = on,
+            Action::RoundLoaded(round) => next.round = round,
+            Action::EndRound => next.round = Round::default(),
+            Action::RecordCount(n) => next.record_count = Some(n),
             Action::LookupDone { seq, result } => {
                 if next.lookup_seq != Some(seq) {
                     return next;
@@ -444,7 +471,15 @@ impl State {
                 }
             }
             Action::CodeScanned { text, now } => {
-                next.camera = CameraState::Off;
+                if next.crew_on {
+                    // Crew mode: the camera stays on; the card still in
+                    // front of it is not checked again.
+                    if next.round.still_in_view(&text, now) {
+                        return next;
+                    }
+                } else {
+                    next.camera = CameraState::Off;
+                }
                 next.current_image = None;
                 next.scan = next.check(text, now);
             }
@@ -468,6 +503,10 @@ impl State {
         }
         let scan = self.verify_now(text, now);
         if let ScanState::Done(r) = &scan {
+            self.checks += 1;
+            if self.crew_on {
+                self.round.add(r, now);
+            }
             if matches!(r.report.verdict, Verdict::UnknownKey { .. }) {
                 self.refreshing_for_scan = true;
                 self.request(Followup::RefreshTrust);
@@ -762,6 +801,46 @@ mod tests {
                 cameras: 1,
             });
         assert_eq!(dark.apply(Action::TorchSet(true)), dark);
+    }
+
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    fn crew_mode_keeps_the_camera_on_and_lists_each_card_once() {
+        let fx = Fixture::new();
+        let scanned = |s: &State, text: &str, secs: u64| {
+            s.apply(Action::CodeScanned {
+                text: text.into(),
+                now: UnixTime(now().0 + secs),
+            })
+        };
+        let s = loaded(&fx)
+            .apply(Action::CrewMode(true))
+            .apply(Action::CameraStarting)
+            .apply(Action::CameraOn {
+                torch_supported: false,
+                cameras: 1,
+            });
+        let card = fx.valid_payload();
+        let s = scanned(&s, &card, 0);
+        assert_eq!(s.camera.code(), "on");
+        assert_eq!(verdict_of(&s).code(), "valid");
+        assert_eq!((s.checks, s.round.entries.len()), (1, 1));
+        // The same card in the next frames: nothing new.
+        let s = scanned(&s, &card, 1);
+        assert_eq!((s.checks, s.round.entries.len()), (1, 1));
+        // Another card, then the first card's code again: flagged.
+        let mut other = fx.certificate();
+        other.cert_id += 7;
+        other.name = "李娜".into();
+        other.number = "110105194912310021".into();
+        let s = scanned(&s, &fx.sign(&other), 10);
+        let s = scanned(&s, &card, 20);
+        assert_eq!((s.checks, s.round.entries.len()), (3, 3));
+        assert_eq!(s.round.flagged(), 1);
+        assert_eq!(s.apply(Action::EndRound).round.entries.len(), 0);
+        // Out of crew mode a scan stops the camera, as before.
+        let single = scanned(&s.apply(Action::CrewMode(false)), &card, 40);
+        assert_eq!(single.camera.code(), "off");
     }
 
     #[cfg_attr(not(target_arch = "wasm32"), test)]

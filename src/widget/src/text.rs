@@ -146,6 +146,28 @@ pub enum Msg {
     RefreshingTrust,
     /// The link that opens the embedded widget as a page of its own.
     OpenFullPage,
+    /// The crew-mode switch.
+    CrewMode,
+    /// What crew mode does.
+    CrewHint,
+    /// The round's list heading.
+    CrewListTitle,
+    /// An entry whose code was seen earlier in the round.
+    CrewRepeat,
+    /// An entry whose certificate came earlier with another holder.
+    CrewOtherHolder,
+    /// Ends the round.
+    EndRound,
+    /// The inspection record's heading.
+    RecordTitle,
+    /// What the record is.
+    RecordHint,
+    /// Export button.
+    RecordExport,
+    /// Clear button.
+    RecordClear,
+    /// The question before clearing.
+    RecordClearConfirm,
     /// The button that reveals the whole ID number.
     ShowNumber,
     /// The button that masks it again.
@@ -326,6 +348,32 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             "登记库中此证号和姓名下有证书，但没有二维码中的这张证书。",
             "The registry holds certificates under this number and name, but not the one in this QR code.",
         ),
+        Msg::CrewMode => ("连续扫描（班组检查）", "Crew mode (check one worker after another)"),
+        Msg::CrewHint => (
+            "摄像头保持开启，逐人出示证件即可；同一二维码在本轮再次出现、或同一证书换了持证人，会被标出。",
+            "The camera stays on: hold up one card after another. A code seen twice in this round, or one certificate with two holders, is flagged.",
+        ),
+        Msg::CrewListTitle => ("本轮已检查", "Checked this round"),
+        Msg::CrewRepeat => (
+            "此二维码本轮已出现过（第 {n} 条）：可能是复制到另一张证件上的二维码，请核对持证人。",
+            "This code was already checked this round (entry {n}): it may be copied onto another card; check the holder.",
+        ),
+        Msg::CrewOtherHolder => (
+            "同一证书本轮已出现过，但持证人不同（第 {n} 条）：请核对身份证。",
+            "The same certificate was checked this round with another holder (entry {n}): check ID cards.",
+        ),
+        Msg::EndRound => ("结束本轮", "End round"),
+        Msg::RecordTitle => ("本机检查记录", "Inspection record on this device"),
+        Msg::RecordHint => (
+            "每次核验都记在本机（时间、结果、证书类别、证号后四位、信任列表版本），不会上传；可导出为 CSV 或清空。",
+            "Each check is kept on this device (time, verdict, category, last four digits, trust-list version), never uploaded; export it as CSV or clear it.",
+        ),
+        Msg::RecordExport => ("导出 CSV", "Export CSV"),
+        Msg::RecordClear => ("清空记录", "Clear record"),
+        Msg::RecordClearConfirm => (
+            "确定清空本机的全部检查记录？此操作不能撤销。 Clear the whole inspection record on this device? This cannot be undone.",
+            "Clear the whole inspection record on this device? This cannot be undone. 确定清空本机的全部检查记录？",
+        ),
         Msg::OpenFullPage => (
             "在新页面中打开核验（可确认网址为官方核验网址）",
             "Open the checker as a page of its own (to see its official address)",
@@ -434,6 +482,15 @@ pub fn load_problem(lang: Lang, file: TrustFile, error: &LoadError) -> String {
         (TrustFile::Revocations, false) => format!(
             "Could not load the revocation list ({error}); checks cannot tell whether a certificate was revoked."
         ),
+    }
+}
+
+/// "12 条记录" / "12 checks".
+pub fn record_count(lang: Lang, n: u64) -> String {
+    match lang {
+        Lang::Zh => format!("{n} 条记录"),
+        Lang::En if n == 1 => "1 check".into(),
+        Lang::En => format!("{n} checks"),
     }
 }
 

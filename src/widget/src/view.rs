@@ -12,6 +12,7 @@ use yanzheng_core::{CertKind, Certificate, Report};
 use yew::prelude::*;
 
 use crate::camera::CameraError;
+use crate::crew::{CrewEntry, CrewFlag};
 use crate::lookup::{
     compare, Comparison, Field, FoundCertificate, InputError, LookupAnswer, LookupFailure, Mismatch,
 };
@@ -47,6 +48,14 @@ pub struct Handlers {
     pub on_check_online: Callback<MouseEvent>,
     /// The tap that reveals or hides the whole ID number on a result.
     pub on_toggle_number: Callback<MouseEvent>,
+    /// The crew-mode switch.
+    pub on_crew: Callback<MouseEvent>,
+    /// Ends the crew round.
+    pub on_end_round: Callback<MouseEvent>,
+    /// Downloads the inspection record as CSV.
+    pub on_export_record: Callback<MouseEvent>,
+    /// Clears the inspection record (after a confirmation).
+    pub on_clear_record: Callback<MouseEvent>,
     /// The manual-entry form was submitted.
     pub on_lookup: Callback<SubmitEvent>,
     /// The number field.
@@ -99,6 +108,7 @@ pub fn page(state: &State, h: &Handlers) -> Html {
                 <button type="submit" class="check">{ t(lang, Msg::Check) }</button>
             </form>
             { manual_entry(state, h) }
+            { record_area(state, h) }
             <p class="sr-only" role="status" aria-live="polite" aria-atomic="true">
                 { announcement(state) }
             </p>
@@ -173,6 +183,78 @@ pub fn camera_area(state: &State, h: &Handlers) -> Html {
                 <div class="scan-frame" aria-hidden="true"></div>
             </div>
             { controls }
+            <div class="crew">
+                <button type="button" class="secondary crew-toggle" data-action="crew"
+                    aria-pressed={state.crew_on.to_string()} onclick={h.on_crew.clone()}>
+                    { t(lang, Msg::CrewMode) }
+                </button>
+                if state.crew_on { <p class="hint">{ t(lang, Msg::CrewHint) }</p> }
+                { crew_list(state, h) }
+            </div>
+        </section>
+    }
+}
+
+/// The round's checks, newest first, flagged ones marked.
+fn crew_list(state: &State, h: &Handlers) -> Html {
+    let lang = state.lang;
+    let round = &state.round;
+    if round.entries.is_empty() {
+        return Html::default();
+    }
+    let entry = |e: &CrewEntry| {
+        let words = |m: Msg, n: u32| t(lang, m).replace("{n}", &n.to_string());
+        let warning = e.flag.map(|f| match f {
+            CrewFlag::Repeat { first } => words(Msg::CrewRepeat, first),
+            CrewFlag::OtherHolder { first } => words(Msg::CrewOtherHolder, first),
+        });
+        let tone = match (e.flag, e.verdict.as_str()) {
+            (Some(_), _) => "tone-bad",
+            (None, "valid" | "review_due_soon") => "tone-good",
+            (None, _) => "tone-caution",
+        };
+        html! {
+            <li class={classes!("crew-entry", tone)} data-verdict={e.verdict.clone()}
+                data-flag={e.flag.map(|f| f.code())}>
+                <span class="seq">{ e.seq }</span>
+                <span class="who">{ format!("{} {}", e.name_masked, e.number_masked) }</span>
+                <span class="verdict-code">{ e.verdict.clone() }</span>
+                if let Some(w) = warning { <p class="note warn">{ w }</p> }
+            </li>
+        }
+    };
+    html! {
+        <section class="crew-round" data-entries={round.entries.len().to_string()}
+            data-flagged={round.flagged().to_string()}>
+            <h3>{ format!("{} · {}", t(lang, Msg::CrewListTitle), round.entries.len()) }</h3>
+            <ol class="crew-list" reversed=true>
+                { for round.entries.iter().rev().map(entry) }
+            </ol>
+            <button type="button" class="secondary" data-action="end-round"
+                onclick={h.on_end_round.clone()}>{ t(lang, Msg::EndRound) }</button>
+        </section>
+    }
+}
+
+/// The device's inspection record: its size, export and clear.
+fn record_area(state: &State, h: &Handlers) -> Html {
+    let lang = state.lang;
+    let count = state.record_count.unwrap_or(0);
+    html! {
+        <section class="record" data-record-count={count.to_string()}>
+            <h2>{ t(lang, Msg::RecordTitle) }</h2>
+            <p class="hint">{ t(lang, Msg::RecordHint) }</p>
+            <p>{ text::record_count(lang, count) }</p>
+            <div class="buttons">
+                <button type="button" class="secondary" data-action="export-record"
+                    disabled={count == 0} onclick={h.on_export_record.clone()}>
+                    { t(lang, Msg::RecordExport) }
+                </button>
+                <button type="button" class="secondary" data-action="clear-record"
+                    disabled={count == 0} onclick={h.on_clear_record.clone()}>
+                    { t(lang, Msg::RecordClear) }
+                </button>
+            </div>
         </section>
     }
 }

@@ -15,6 +15,7 @@ use crate::lookup;
 
 pub mod camera;
 pub mod decoder;
+pub mod record_store;
 use crate::scan::{fit_within, Rgba};
 
 /// A readable message from a JavaScript error value.

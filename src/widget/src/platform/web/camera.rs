@@ -79,7 +79,7 @@ impl CameraScanner {
         &self,
         video: HtmlVideoElement,
         decoder: Decoder,
-        on_code: Rc<dyn Fn(String)>,
+        on_code: Rc<dyn Fn(String) -> bool>,
     ) -> Result<Option<CameraInfo>, CameraError> {
         self.stop();
         let session = {
@@ -126,7 +126,7 @@ impl CameraScanner {
         Ok(Some(CameraInfo { torch, cameras }))
     }
 
-    fn start_ticking(&self, session: u64, decoder: Decoder, on_code: Rc<dyn Fn(String)>) {
+    fn start_ticking(&self, session: u64, decoder: Decoder, on_code: Rc<dyn Fn(String) -> bool>) {
         let this = self.clone();
         let tick = Closure::<dyn FnMut()>::new(move || {
             this.tick(session, &decoder, &on_code);
@@ -146,7 +146,7 @@ impl CameraScanner {
     }
 
     /// One timer tick: if the decoder is free, send it the current frame.
-    fn tick(&self, session: u64, decoder: &Decoder, on_code: &Rc<dyn Fn(String)>) {
+    fn tick(&self, session: u64, decoder: &Decoder, on_code: &Rc<dyn Fn(String) -> bool>) {
         if !decoder.idle() || self.inner.borrow().session != session {
             return;
         }
@@ -158,9 +158,9 @@ impl CameraScanner {
         decoder.decode_buffer(w, h, buffer, move |outcome| {
             // A decoder crash or an empty frame: keep scanning.
             if let ImageOutcome::Found { text } = outcome {
-                if this.inner.borrow().session == session && this.running() {
+                // `on_code` says whether to go on (crew mode) or stop.
+                if this.inner.borrow().session == session && this.running() && !on_code(text) {
                     this.stop();
-                    on_code(text);
                 }
             }
         });
