@@ -319,7 +319,7 @@ fn not_a_certificate(text: &str) -> Option<NotCertificateKind> {
             host_port.split(':').next().unwrap_or("").to_string()
         };
         return Some(NotCertificateKind::Link {
-            host: host.to_lowercase().chars().take(253).collect(),
+            host: host.to_ascii_lowercase().chars().take(253).collect(),
         });
     }
     if t.starts_with("YZ") {

@@ -461,6 +461,18 @@ fn test() -> Result<()> {
         "warnings",
     ]))?;
 
+    step("clippy (core without rqrr-ecc, as the widget builds it)");
+    run_cmd(cargo().args([
+        "clippy",
+        "-p",
+        "yanzheng-core",
+        "--no-default-features",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+
     step("clippy (wasm32)");
     run_cmd(cargo().args([
         "clippy",

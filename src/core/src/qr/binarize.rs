@@ -18,40 +18,68 @@ pub(crate) fn local(img: Gray<'_>, block: usize) -> Bits {
     let (w, h) = (img.width, img.height);
     let block = block.max(2);
     let (bw, bh) = (w.div_ceil(block), h.div_ceil(block));
-    // Per-block mean, or None for a flat block.
+    // Per-block mean, or None for a flat block; gathered row by row (the
+    // image is read once, in order).
     let mut level: Vec<Option<u32>> = vec![None; bw * bh];
     let mut sum_all: u64 = 0;
+    let mut lo = vec![255u8; bw];
+    let mut hi = vec![0u8; bw];
+    let mut sum = vec![0u32; bw];
     for by in 0..bh {
         let (y0, y1) = (by * block, ((by + 1) * block).min(h));
-        for bx in 0..bw {
-            let (x0, x1) = (bx * block, ((bx + 1) * block).min(w));
-            let (mut lo, mut hi, mut sum) = (255u8, 0u8, 0u32);
-            for y in y0..y1 {
-                for &p in &img.pixels[y * w + x0..y * w + x1] {
-                    lo = lo.min(p);
-                    hi = hi.max(p);
-                    sum += u32::from(p);
+        lo.fill(255);
+        hi.fill(0);
+        sum.fill(0);
+        for y in y0..y1 {
+            let row = &img.pixels[y * w..(y + 1) * w];
+            for (((px, l), hg), s) in row
+                .chunks(block)
+                .zip(lo.iter_mut())
+                .zip(hi.iter_mut())
+                .zip(sum.iter_mut())
+            {
+                let (mut a, mut b, mut t) = (*l, *hg, 0u32);
+                for &p in px {
+                    a = a.min(p);
+                    b = b.max(p);
+                    t += u32::from(p);
                 }
+                *l = a;
+                *hg = b;
+                *s += t;
             }
-            sum_all += u64::from(sum);
-            let n = ((y1 - y0) * (x1 - x0)) as u32;
-            if hi - lo >= MIN_CONTRAST {
-                level[by * bw + bx] = Some(sum / n);
+        }
+        let rows = (y1 - y0) as u32;
+        for bx in 0..bw {
+            let cols = (((bx + 1) * block).min(w) - bx * block) as u32;
+            sum_all += u64::from(sum[bx]);
+            if hi[bx] - lo[bx] >= MIN_CONTRAST {
+                level[by * bw + bx] = Some(sum[bx] / (rows * cols));
             }
         }
     }
-    // Average over the 5x5 neighbourhood of blocks that have a level.
+    // Average over the 5x5 neighbourhood of blocks that have a level:
+    // sums over 5 blocks along rows, then 5 of those down columns.
+    let mut across: Vec<(u32, u32)> = vec![(0, 0); bw * bh];
+    for by in 0..bh {
+        let row = &level[by * bw..(by + 1) * bw];
+        for bx in 0..bw {
+            let (mut s, mut n) = (0u32, 0u32);
+            for l in row[bx.saturating_sub(2)..(bx + 3).min(bw)].iter().flatten() {
+                s += l;
+                n += 1;
+            }
+            across[by * bw + bx] = (s, n);
+        }
+    }
     let mut threshold: Vec<Option<u32>> = vec![None; bw * bh];
     for by in 0..bh {
         for bx in 0..bw {
             let (mut s, mut n) = (0u32, 0u32);
             for ny in by.saturating_sub(2)..(by + 3).min(bh) {
-                for nx in bx.saturating_sub(2)..(bx + 3).min(bw) {
-                    if let Some(l) = level[ny * bw + nx] {
-                        s += l;
-                        n += 1;
-                    }
-                }
+                let (a, b) = across[ny * bw + bx];
+                s += a;
+                n += b;
             }
             threshold[by * bw + bx] = s.checked_div(n);
         }

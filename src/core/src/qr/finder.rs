@@ -117,17 +117,9 @@ fn confirm(bits: &Bits, invert: bool, cx: f64, y: usize, row_total: usize) -> Op
 pub(crate) fn find(bits: &Bits, row_step: usize) -> [Vec<Finder>; 2] {
     let mut found: [Vec<Finder>; 2] = [Vec::new(), Vec::new()];
     let mut runs: Vec<(usize, usize)> = Vec::new();
-    let w = bits.width;
     for y in (0..bits.height).step_by(row_step.max(1)) {
         let row = bits.row(y);
-        runs.clear();
-        let mut start = 0;
-        for x in 1..=w {
-            if x == w || row[x] != row[start] {
-                runs.push((start, x - start));
-                start = x;
-            }
-        }
+        row_runs(row, &mut runs);
         // Runs alternate; run i is dark when i has the parity of the first.
         let first_light = usize::from(row.first().is_some_and(|&d| d == 0));
         for i in 0..runs.len().saturating_sub(4) {
@@ -151,6 +143,39 @@ pub(crate) fn find(bits: &Bits, row_step: usize) -> [Vec<Finder>; 2] {
         f.sort_by_key(|g| std::cmp::Reverse(g.hits));
     }
     found
+}
+
+/// The runs of equal pixels in a row of 0/1 bytes, as (start, length):
+/// eight pixels compared at a time, the first difference found from the
+/// lowest differing byte.
+fn row_runs(row: &[u8], runs: &mut Vec<(usize, usize)>) {
+    runs.clear();
+    let w = row.len();
+    let mut start = 0;
+    while let Some(&cur) = row.get(start) {
+        let pattern = u64::from_le_bytes([cur; 8]);
+        let mut x = start + 1;
+        loop {
+            match row.get(x..x + 8).and_then(|c| <[u8; 8]>::try_from(c).ok()) {
+                Some(chunk) => {
+                    let diff = u64::from_le_bytes(chunk) ^ pattern;
+                    if diff != 0 {
+                        x += (diff.trailing_zeros() / 8) as usize;
+                        break;
+                    }
+                    x += 8;
+                }
+                None => {
+                    while row.get(x) == Some(&cur) {
+                        x += 1;
+                    }
+                    break;
+                }
+            }
+        }
+        runs.push((start, x - start));
+        start = x.min(w);
+    }
 }
 
 /// Adds a confirmed hit to the finder it belongs to, or as a new one.
@@ -200,6 +225,136 @@ pub(crate) fn triples(finders: &[Finder], limit: usize) -> Vec<Triple> {
     out
 }
 
+/// Triples completed from pairs: where only two of a code's finders were
+/// found (the third worn, in glare, or its outer ring merged into clutter
+/// next to it), the third sits at one of six places the pair fixes (the
+/// pair a side of the square, with the corner at either end and the code on
+/// either side; or the diagonal). A place counts when the finder's rings
+/// read there, module by module, along the pair's axes (`module_along`
+/// gives the module size across a finder towards another). Only the first
+/// `limit` finders confirmed by more than one scan row are paired (a lone
+/// finder-like spot in clutter is confirmed once), and at most four
+/// triples come back.
+pub(crate) fn completed(
+    bits: &Bits,
+    finders: &[Finder],
+    limit: usize,
+    module_along: impl Fn(&Finder, Pt) -> Option<f64>,
+) -> Vec<Triple> {
+    let fs: Vec<Finder> = finders
+        .iter()
+        .filter(|f| f.hits >= 2)
+        .take(limit)
+        .copied()
+        .collect();
+    let mut out = Vec::new();
+    for (i, &a) in fs.iter().enumerate() {
+        for &b in &fs[i + 1..] {
+            if a.module.max(b.module) > 1.6 * a.module.min(b.module) {
+                continue;
+            }
+            let (Some(ma), Some(mb)) = (module_along(&a, b.c), module_along(&b, a.c)) else {
+                continue;
+            };
+            let m = (ma + mb) / 2.0;
+            let w = b.c.sub(a.c);
+            let d = w.len() / m;
+            if !(14.0..=240.0).contains(&d) {
+                continue;
+            }
+            let perp = Pt::new(-w.y, w.x);
+            let mid = a.c.add(w.scale(0.5));
+            let places = [
+                a.c.add(perp),
+                a.c.sub(perp),
+                b.c.add(perp),
+                b.c.sub(perp),
+                mid.add(perp.scale(0.5)),
+                mid.sub(perp.scale(0.5)),
+            ];
+            let (u, v) = (w.scale(m / w.len()), perp.scale(m / w.len()));
+            for p in places {
+                let margin = 3.5 * m;
+                if p.x < margin
+                    || p.y < margin
+                    || p.x > bits.width as f64 - margin
+                    || p.y > bits.height as f64 - margin
+                {
+                    continue;
+                }
+                let Some(c) = finder_at(bits, p, u, v) else {
+                    continue;
+                };
+                let third = Finder {
+                    c,
+                    module: (a.module + b.module) / 2.0,
+                    hits: 0,
+                };
+                if fs.iter().any(|f| f.c.dist(c) < 3.0 * m) {
+                    continue;
+                }
+                if let Some(t) = arrange(a, b, third) {
+                    out.push(t);
+                }
+            }
+        }
+    }
+    out.sort_by(|a, b| a.badness.total_cmp(&b.badness));
+    out.truncate(4);
+    out
+}
+
+/// The best-reading finder centre within a module of `p`, module axes `u`
+/// and `v`: stone, light ring and dark ring along both axes and the
+/// diagonals, at most two of the 21 points off.
+fn finder_at(bits: &Bits, p: Pt, u: Pt, v: Pt) -> Option<Pt> {
+    const POINTS: [(i8, i8, bool); 21] = [
+        (0, 0, true),
+        (1, 0, true),
+        (-1, 0, true),
+        (0, 1, true),
+        (0, -1, true),
+        (2, 0, false),
+        (-2, 0, false),
+        (0, 2, false),
+        (0, -2, false),
+        (2, 2, false),
+        (2, -2, false),
+        (-2, 2, false),
+        (-2, -2, false),
+        (3, 0, true),
+        (-3, 0, true),
+        (0, 3, true),
+        (0, -3, true),
+        (3, 3, true),
+        (3, -3, true),
+        (-3, 3, true),
+        (-3, -3, true),
+    ];
+    let score = |c: Pt| {
+        POINTS
+            .iter()
+            .filter(|&&(i, j, dark)| {
+                let q = c.add(u.scale(f64::from(i))).add(v.scale(f64::from(j)));
+                bits.at_point(q.x, q.y) == dark
+            })
+            .count()
+    };
+    let mut best: Option<(usize, Pt)> = None;
+    for j in -2i8..=2 {
+        for i in -2i8..=2 {
+            let c = p
+                .add(u.scale(f64::from(i) * 0.5))
+                .add(v.scale(f64::from(j) * 0.5));
+            let s = score(c);
+            if best.is_none_or(|(bs, _)| s > bs) {
+                best = Some((s, c));
+            }
+        }
+    }
+    best.filter(|&(s, _)| s + 2 >= POINTS.len()).map(|(_, c)| c)
+}
+
 fn arrange(a: Finder, b: Finder, c: Finder) -> Option<Triple> {
     let (mmin, mmax) = (
         a.module.min(b.module).min(c.module),
@@ -247,6 +402,32 @@ fn arrange(a: Finder, b: Finder, c: Finder) -> Option<Triple> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn row_runs_match_a_plain_scan() {
+        let mut seed = 5u64;
+        let mut runs = Vec::new();
+        for len in [0usize, 1, 7, 8, 9, 17, 100, 333] {
+            for density in [2u64, 5, 40] {
+                let row: Vec<u8> = (0..len)
+                    .map(|_| {
+                        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
+                        u8::from((seed >> 33).is_multiple_of(density))
+                    })
+                    .collect();
+                let mut want = Vec::new();
+                let mut start = 0;
+                for x in 1..=len {
+                    if x == len || row[x] != row[start] {
+                        want.push((start, x - start));
+                        start = x;
+                    }
+                }
+                row_runs(&row, &mut runs);
+                assert_eq!(runs, want, "len {len}");
+            }
+        }
+    }
 
     #[test]
     fn ratio_accepts_one_one_three_one_one() {

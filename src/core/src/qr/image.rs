@@ -14,14 +14,16 @@ impl Gray<'_> {
     pub fn half(&self) -> Vec<u8> {
         let (w, h) = (self.width / 2, self.height / 2);
         let mut out = Vec::with_capacity(w * h);
-        for y in 0..h {
-            let top = &self.pixels[2 * y * self.width..][..2 * w];
-            let bottom = &self.pixels[(2 * y + 1) * self.width..][..2 * w];
-            for x in 0..w {
-                let s = u16::from(top[2 * x])
-                    + u16::from(top[2 * x + 1])
-                    + u16::from(bottom[2 * x])
-                    + u16::from(bottom[2 * x + 1]);
+        for pair in self
+            .pixels
+            .chunks_exact(self.width.max(1))
+            .take(2 * h)
+            .collect::<Vec<_>>()
+            .chunks_exact(2)
+        {
+            let [top, bottom] = pair else { continue };
+            for (t, b) in top.chunks_exact(2).zip(bottom.chunks_exact(2)).take(w) {
+                let s = t.iter().chain(b).map(|&p| u16::from(p)).sum::<u16>();
                 out.push(((s + 2) / 4) as u8);
             }
         }

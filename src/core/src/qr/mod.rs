@@ -1,17 +1,19 @@
 //! QR decoding from an 8-bit luma buffer.
 //!
-//! rqrr does what it does well, error correction and data decoding; the rest
-//! is ours, built for phone photos of worn cards, glossy screens and crumpled
-//! paper:
+//! Built for phone photos of worn cards, glossy screens and crumpled paper;
+//! rqrr is kept for what it reads that we do not:
 //!
 //! - `binarize`: dark/light per pixel, with a threshold per block from the
 //!   blocks around it (uneven light and glare), or one global threshold.
 //! - `finder`: finder patterns by their 1:1:3:1:1 cuts (blur, rotation,
-//!   perspective), grouped into plausible triples.
+//!   perspective), grouped into plausible triples, or completed from a pair.
 //! - `sample`: version estimate, alignment pattern, projective fit, and
-//!   reading the modules into a grid for rqrr.
-//! - `read`: rqrr's decoder on that grid, panic-contained; rqrr's own
-//!   detector as the last resort.
+//!   reading the modules into a grid.
+//! - `symbol` (with `rs` and `segments`): format, unmasking, Reed-Solomon
+//!   correction (with erasures from grey-level certainty) and every segment
+//!   mode, on that grid.
+//! - `read`: our decoder on the grid, rqrr's for small versions ours refuses
+//!   (panic-contained), and rqrr's own detector as the last resort.
 //!
 //! The order of attempts puts the common case first (see [`decode_luma`]).
 
@@ -20,7 +22,10 @@ mod finder;
 mod geometry;
 mod image;
 mod read;
+mod rs;
 mod sample;
+mod segments;
+mod symbol;
 
 use core::fmt;
 
@@ -113,30 +118,60 @@ impl Budget {
 fn decode_gray(gray: Gray<'_>) -> Vec<DecodedCode> {
     let mut found = Vec::new();
     let mut budget = Budget { fits: MAX_FITS };
-    // 1. The common case: local thresholds, both polarities from one scan.
-    let bits = binarize::local(gray, 8);
-    let mut evidence = scan(&bits, gray, &mut found, &mut budget);
-    if !found.is_empty() {
-        return found;
-    }
-    // 2. Large images at half size: blur spread over many pixels shrinks
-    //    back into modules, and noise averages out.
+    // 1. The common case: local thresholds, both polarities from one scan;
+    //    at full size and at half size (blur spread over many pixels shrinks
+    //    back into modules, and noise averages out). Large images (camera
+    //    frames) take the half size first: it costs a quarter, and most
+    //    codes in a frame are read there; small modules then get the full
+    //    size.
     let large = gray.width * gray.height > SMALL_IMAGE;
-    let half;
-    let mut small = None;
-    if gray.width.min(gray.height) >= 200 {
-        half = gray.half();
+    let mut evidence = 0;
+    let half = if gray.width.min(gray.height) >= 200 {
+        if !large {
+            evidence += scan(&binarize::local(gray, 8), gray, &mut found, &mut budget).triples;
+            if !found.is_empty() {
+                return found;
+            }
+        }
+        let half = gray.half();
         let g = Gray {
             width: gray.width / 2,
             height: gray.height / 2,
             pixels: &half,
         };
-        evidence += scan(&binarize::local(g, 8), g, &mut found, &mut budget);
+        if large {
+            // Its own, smaller budget: a code this pass sees but cannot
+            // read must not use up the full-size pass's attempts.
+            let mut first = Budget {
+                fits: HALF_FIRST_FITS,
+            };
+            let s = scan(&binarize::local(g, 8), g, &mut found, &mut first);
+            evidence += s.triples;
+            // Done, unless triples were left that no read code explains
+            // (a smaller code beside or inside it, too small at this size).
+            if !found.is_empty() && s.unexplained == 0 {
+                return found;
+            }
+            evidence += scan(&binarize::local(gray, 8), gray, &mut found, &mut budget).triples;
+        } else {
+            evidence += scan(&binarize::local(g, 8), g, &mut found, &mut budget).triples;
+        }
         if !found.is_empty() {
             return found;
         }
-        small = Some(g);
-    }
+        Some(half)
+    } else {
+        evidence += scan(&binarize::local(gray, 8), gray, &mut found, &mut budget).triples;
+        if !found.is_empty() {
+            return found;
+        }
+        None
+    };
+    let small = half.as_deref().map(|pixels| Gray {
+        width: gray.width / 2,
+        height: gray.height / 2,
+        pixels,
+    });
     // The remaining attempts cost a full pass each: only when three finders
     // were seen in a plausible square, or the image is small enough to be cheap (a
     // camera frame with no code in it stops here), and while the budget
@@ -167,29 +202,59 @@ fn decode_gray(gray: Gray<'_>) -> Vec<DecodedCode> {
     read::rqrr_whole(fallback)
 }
 
+/// Grid fits one scan may spend on triples completed from finder pairs.
+const PAIR_FITS: usize = 12;
+
+/// Grid fits the half-size first pass of a large image may spend.
+const HALF_FIRST_FITS: usize = 48;
+
 /// Images up to this many pixels get every attempt even without evidence.
 const SMALL_IMAGE: usize = 640 * 480;
 
+/// What one scan saw.
+struct Seen {
+    /// Plausible triples (the evidence that a code is there: clutter gives
+    /// lone finder-like spots, a code gives three in a square).
+    triples: usize,
+    /// Triples none of whose finders belong to a code read (another code
+    /// this pass could not read).
+    unexplained: usize,
+}
+
 /// Finds finder triples in a binary image, both polarities, and decodes
-/// them into `found`; returns how many plausible triples were seen (the
-/// evidence that a code is there: clutter gives lone finder-like spots, a
-/// code gives three in a square).
-fn scan(bits: &Bits, gray: Gray<'_>, found: &mut Vec<DecodedCode>, budget: &mut Budget) -> usize {
+/// them into `found`.
+fn scan(bits: &Bits, gray: Gray<'_>, found: &mut Vec<DecodedCode>, budget: &mut Budget) -> Seen {
     // Every row of small images; every other row of large ones (a finder's
     // 3-module stone still spans two scanned rows at 1.5 px a module).
     let step = if bits.height > 600 { 2 } else { 1 };
-    let [normal, inverted] = finder::find(bits, step);
-    let normal = finder::triples(&normal, 12);
+    let [finders, inverted] = finder::find(bits, step);
+    let normal = finder::triples(&finders, 12);
     let inverted = finder::triples(&inverted, 12);
-    read_triples(bits, gray, false, &normal, found, budget);
-    if found.is_empty() && !inverted.is_empty() {
-        read_triples(&bits.inverted(), gray, true, &inverted, found, budget);
+    let mut unexplained = read_triples(bits, gray, false, &normal, found, budget);
+    if found.is_empty() && finders.len() >= 2 {
+        // Two finders of a code seen, the third not: where it must be.
+        // A few fits only: most images that reach here read later by
+        // other means, and should not pay much for this.
+        let pairs = finder::completed(bits, &finders, 6, |f, to| sample::module_at(bits, f, to));
+        let mut some = Budget {
+            fits: budget.fits.min(PAIR_FITS),
+        };
+        let before = some.fits;
+        read_triples(bits, gray, false, &pairs, found, &mut some);
+        budget.fits -= before - some.fits;
     }
-    normal.len() + inverted.len()
+    if found.is_empty() && !inverted.is_empty() {
+        unexplained = read_triples(&bits.inverted(), gray, true, &inverted, found, budget);
+    }
+    Seen {
+        triples: normal.len() + inverted.len(),
+        unexplained,
+    }
 }
 
 /// Decodes every code the triples make up: all of them, not just the first
-/// (one code may sit inside another, or several side by side).
+/// (one code may sit inside another, or several side by side). Returns how
+/// many triples are left that share no finder with a code read.
 fn read_triples(
     bits: &Bits,
     gray: Gray<'_>,
@@ -197,7 +262,7 @@ fn read_triples(
     triples: &[finder::Triple],
     found: &mut Vec<DecodedCode>,
     budget: &mut Budget,
-) {
+) -> usize {
     // Finders already part of a decoded code are not reused.
     let mut used: Vec<geometry::Pt> = Vec::new();
     for t in triples.iter().take(16) {
@@ -211,6 +276,10 @@ fn read_triples(
             }
         }
     }
+    triples
+        .iter()
+        .filter(|t| ![t.tl.c, t.tr.c, t.bl.c].iter().any(|c| used.contains(c)))
+        .count()
 }
 
 /// Tries the estimated version first, then its neighbours; with the
@@ -256,16 +325,29 @@ fn read_triple(
             let Some(h) = sample::fit(bits, t, ver, use_alignment) else {
                 continue;
             };
+            // The fit as it is first (most clean codes read here, and
+            // refining costs more than a read), then refined to the known
+            // modules; each from the binary image, then from the grey one.
+            let raw = sample::sample(bits, &h, ver);
+            let raw_ok = sample::timing_score(&raw) >= 0.6;
+            if raw_ok {
+                if let Some(code) = read::grid(&raw) {
+                    return Some(code);
+                }
+            }
             let known = sample::known_modules(ver);
             let refined = sample::refine(bits, &h, ver, &known);
-            for h in [refined, h] {
-                let g = sample::sample(bits, &h, ver);
-                if sample::timing_score(&g) < 0.6 {
-                    continue;
-                }
+            let g = sample::sample(bits, &refined, ver);
+            if sample::timing_score(&g) >= 0.6 {
                 if let Some(code) = read::grid(&g) {
                     return Some(code);
                 }
+                let g = sample::sample_gray(gray, &refined, ver, invert);
+                if let Some(code) = read::grid(&g) {
+                    return Some(code);
+                }
+            }
+            if raw_ok {
                 if let Some(code) = read::grid(&sample::sample_gray(gray, &h, ver, invert)) {
                     return Some(code);
                 }
@@ -278,6 +360,56 @@ fn read_triple(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A code rendered at `px` pixels a module with a 4-module quiet zone.
+    fn render(
+        data: &[u8],
+        px: usize,
+        damage: impl Fn(usize, usize, usize) -> bool,
+    ) -> (usize, Vec<u8>) {
+        let code = qrcode::QrCode::with_error_correction_level(data, qrcode::EcLevel::M)
+            .expect("encodable");
+        let n = code.width();
+        let colors = code.to_colors();
+        let w = (n + 8) * px;
+        let mut img = vec![230u8; w * w];
+        for y in 0..w {
+            for x in 0..w {
+                let (u, v) = ((x / px) as isize - 4, (y / px) as isize - 4);
+                if u < 0 || v < 0 || u as usize >= n || v as usize >= n {
+                    continue;
+                }
+                let (u, v) = (u as usize, v as usize);
+                let dark = colors[v * n + u] == qrcode::Color::Dark;
+                if dark && !damage(u, v, n) {
+                    img[y * w + x] = 30;
+                }
+            }
+        }
+        (w, img)
+    }
+
+    #[test]
+    fn reads_a_code_with_a_finder_broken() {
+        let text = b"https://example.org/a-code-with-one-finder-broken";
+        // The top-right finder's outer ring loses the middle of its top
+        // edge (the three columns over its stone, row 0): no cut through its
+        // centre shows the 1:1:3:1:1 pattern any more.
+        let (w, img) = render(text, 4, |u, v, n| v == 0 && (n - 5..n - 2).contains(&u));
+        let gray = Gray {
+            width: w,
+            height: w,
+            pixels: &img,
+        };
+        let bits = binarize::local(gray, 8);
+        let [finders, _] = finder::find(&bits, 1);
+        assert_eq!(finders.len(), 2, "the broken finder is not found");
+        let pairs = finder::completed(&bits, &finders, 6, |f, to| sample::module_at(&bits, f, to));
+        assert!(!pairs.is_empty());
+        let codes = decode_luma(w, w, &img).expect("valid");
+        assert_eq!(codes.len(), 1);
+        assert_eq!(codes[0].bytes, text);
+    }
 
     #[test]
     fn rejects_bad_dimensions_without_panicking() {

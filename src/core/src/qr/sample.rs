@@ -11,6 +11,21 @@ use super::image::{Bits, Gray};
 pub(crate) struct SampledGrid {
     size: usize,
     dark: Vec<bool>,
+    /// How clearly each module read (distance of its grey level from the
+    /// threshold, saturated), or empty when not known.
+    sure: Vec<u8>,
+}
+
+impl SampledGrid {
+    /// Side length and modules, `dark[row * size + col]`.
+    pub(crate) fn modules(&self) -> (usize, &[bool]) {
+        (self.size, &self.dark)
+    }
+
+    /// Per-module certainty (empty when not known), as `modules`.
+    pub(crate) fn certainty(&self) -> &[u8] {
+        &self.sure
+    }
 }
 
 impl rqrr::BitGrid for SampledGrid {
@@ -65,7 +80,7 @@ fn finder_width_along(bits: &Bits, from: Pt, to: Pt, max: f64) -> Option<f64> {
 }
 
 /// Module size at finder `f`, measured across it along the line to `to`.
-fn module_at(bits: &Bits, f: &Finder, to: Pt) -> Option<f64> {
+pub(crate) fn module_at(bits: &Bits, f: &Finder, to: Pt) -> Option<f64> {
     finder_width_along(bits, f.c, to, 12.0 * f.module).map(|w| w / 7.0)
 }
 
@@ -257,7 +272,11 @@ pub(crate) fn sample(bits: &Bits, h: &Homography, version: usize) -> SampledGrid
             dark.push(bits.at_point(p.x, p.y));
         }
     }
-    SampledGrid { size, dark }
+    SampledGrid {
+        size,
+        dark,
+        sure: Vec::new(),
+    }
 }
 
 /// How well the two timing patterns (row and column 6, alternating, between
@@ -279,7 +298,7 @@ pub(crate) fn timing_score(g: &SampledGrid) -> f64 {
 }
 
 /// Centres of the alignment patterns on one axis (ISO/IEC 18004 annex E).
-fn alignment_axis(version: usize) -> Vec<usize> {
+pub(crate) fn alignment_axis(version: usize) -> Vec<usize> {
     if version < 2 {
         return Vec::new();
     }
@@ -437,6 +456,7 @@ pub(crate) fn sample_gray(
         }
     }
     let mut dark = Vec::with_capacity(size * size);
+    let mut sure = Vec::with_capacity(size * size);
     for r in 0..size {
         let (r0, r1) = (r.saturating_sub(3), (r + 4).min(size));
         for c in 0..size {
@@ -446,7 +466,8 @@ pub(crate) fn sample_gray(
             let mean = sum / ((r1 - r0) * (c1 - c0)) as f64;
             let below = value[r * size + c] < mean;
             dark.push(below != invert);
+            sure.push((value[r * size + c] - mean).abs().min(255.0) as u8);
         }
     }
-    SampledGrid { size, dark }
+    SampledGrid { size, dark, sure }
 }
