@@ -1,9 +1,10 @@
-// The QR decoder, off the page's thread: loads the widget's own wasm and
-// decodes one RGBA frame per message ({id, width, height, data: ArrayBuffer}),
-// answering {id, outcome} (see decode_rgba in src/widget). A decoder panic
-// aborts this wasm instance; the worker then answers {id, crashed} and the
-// page replaces it with a fresh one. No verification happens here.
-import init, { decode_rgba } from './pkg/yanzheng_widget.js';
+// The QR decoder, off the page's thread: loads the decoder's own wasm
+// (src/decoder, built for speed; fetched the first time something is
+// scanned) and decodes one RGBA frame per message ({id, width, height,
+// data: ArrayBuffer}), answering {id, outcome}. A decoder panic aborts this
+// wasm instance; the worker then answers {id, crashed} and the page replaces
+// it with a fresh one. No verification happens here.
+import init, { decode_rgba } from './pkg/yanzheng_decoder.js';
 
 const ready = init();
 

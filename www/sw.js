@@ -24,6 +24,8 @@ const SHELL = [
   './pkg/build.js',
   './pkg/yanzheng_widget.js',
   './pkg/yanzheng_widget_bg.wasm',
+  './pkg/yanzheng_decoder.js',
+  './pkg/yanzheng_decoder_bg.wasm',
   './icons/icon-192.png',
   './icons/icon-512.png',
   './icons/maskable-512.png',
@@ -36,8 +38,10 @@ const indexHtml = new URL('./index.html', self.location).href;
 self.addEventListener('install', (event) => {
   event.waitUntil((async () => {
     const cache = await caches.open(CACHE);
-    // Straight from the network, past any HTTP cache: one build, whole.
-    await cache.addAll(SHELL.map((p) => new Request(p, { cache: 'reload' })));
+    // Revalidated with the server (a file the page just loaded comes back as
+    // a bodiless 304), never taken unchecked from the HTTP cache: one build,
+    // whole.
+    await cache.addAll(SHELL.map((p) => new Request(p, { cache: 'no-cache' })));
     // The first install has no page running an older build: take over now.
     if (!self.registration.active) await self.skipWaiting();
   })());

@@ -43,6 +43,10 @@ after(async () => {
 function deploy(id) {
   writeFileSync(join(www, 'pkg/build.js'), `self.YANZHENG_BUILD = '${id}';\n`);
   appendFileSync(join(www, 'pkg/yanzheng_widget.js'), `\n// deployed build ${id}\n`);
+  // The precompressed copies are of the old files: a deployment replaces them.
+  for (const f of ['pkg/build.js', 'pkg/yanzheng_widget.js']) {
+    for (const ext of ['.gz', '.br']) rmSync(join(www, f + ext), { force: true });
+  }
 }
 
 /** A page controlled by the service worker, with its running build id. */

@@ -157,7 +157,11 @@ impl Registry {
             .route("/healthz", get(api::healthz))
             .with_state(Arc::clone(s));
         router = match &s.config.www {
-            Some(www) => router.fallback_service(ServeDir::new(www)),
+            // `cargo xtask build-widget` writes .br and .gz beside the shell
+            // files; they are sent to browsers that accept them.
+            Some(www) => {
+                router.fallback_service(ServeDir::new(www).precompressed_br().precompressed_gzip())
+            }
             None => router.fallback(api::api_not_found),
         };
         if !s.config.allow_origins.is_empty() {

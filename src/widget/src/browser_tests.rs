@@ -13,7 +13,7 @@ use yew::prelude::*;
 
 use crate::platform::web::{read_image, LocalStorage, WebFetch};
 use crate::platform::{Fetch, FetchError, Storage};
-use crate::scan::{find_payload, ImageOutcome, Rgba};
+use crate::scan::{ImageOutcome, Rgba};
 use crate::state::{Action, State};
 use crate::test_support::{block_on, now, qr_rgba, Fixture};
 use crate::view::{self, Handlers};
@@ -97,7 +97,11 @@ async fn a_photo_is_decoded_downscaled_and_its_code_found() {
         .await
         .expect("the browser reads a PNG");
     assert_eq!(pixels.width.max(pixels.height), crate::scan::MAX_SIDE);
-    assert_eq!(find_payload(&pixels), ImageOutcome::Found { text });
+    // What the decoder worker then does with the pixels.
+    assert_eq!(
+        yanzheng_decoder::find_payload(pixels.width, pixels.height, &pixels.data),
+        yanzheng_decoder::Outcome::Found(text)
+    );
 }
 
 #[wasm_bindgen_test]

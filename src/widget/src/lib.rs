@@ -29,11 +29,12 @@
 //! - [`camera`]: what a camera failure means and how often frames are taken;
 //!   the browser side is `platform::web::camera`.
 //!
-//! Decoding runs in a module worker (`www/decoder-worker.js`) that loads this
-//! same wasm and calls `decode_rgba`: rqrr can panic on some images and a
-//! wasm panic aborts the instance, which then is only the worker's; the page
-//! replaces the worker and scanning goes on. The page's own panic hook
-//! (a "reload" notice) remains for anything else.
+//! Decoding runs in a module worker (`www/decoder-worker.js`) on the
+//! decoder's own wasm (`src/decoder`, fetched only when something is
+//! scanned): rqrr can panic on some images and a wasm panic aborts the
+//! instance, which then is only the worker's; the page replaces the worker
+//! and scanning goes on. The page's own panic hook (a "reload" notice)
+//! remains for anything else.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -58,9 +59,6 @@ mod app;
 
 #[cfg(target_arch = "wasm32")]
 pub use app::start;
-
-#[cfg(target_arch = "wasm32")]
-pub use platform::web::decoder::decode_rgba;
 
 #[cfg(test)]
 mod test_support;

@@ -167,7 +167,8 @@ fn issuer_key(key: &SecretKey) -> IssuerKey {
 }
 
 /// Renders QR text as an RGBA image (4 px per module, 4-module quiet zone),
-/// as a canvas would hold a photo of it.
+/// as a canvas would hold a photo of it (browser tests).
+#[cfg(target_arch = "wasm32")]
 pub fn qr_rgba(text: &str) -> (u32, u32, Vec<u8>) {
     let code = qrcode::QrCode::with_error_correction_level(text, qrcode::EcLevel::M)
         .expect("text fits a QR code");

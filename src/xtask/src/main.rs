@@ -234,21 +234,58 @@ fn is_root() -> bool {
 }
 
 fn build_widget() -> Result<()> {
-    step("build widget (wasm, profile `wasm`)");
+    let pkg = root().join("www/pkg");
+    let _ = fs::remove_dir_all(&pkg);
+    // The page: small first. The decoder worker's module: fast, and fetched
+    // only when something is scanned.
+    wasm_module("yanzheng-widget", "yanzheng_widget", "wasm", "-Oz", &pkg)?;
+    wasm_module(
+        "yanzheng-decoder",
+        "yanzheng_decoder",
+        "wasm-decoder",
+        "-O3",
+        &pkg,
+    )?;
+    let www = root().join("www");
+    let build = write_build_id(&www)?;
+    compress_shell(&www)?;
+    eprintln!("widget build {build} in {}:", pkg.display());
+    let size = |p: &Path| fs::metadata(p).map(|m| m.len()).unwrap_or(0);
+    let (mut total_raw, mut total_gz, mut total_br) = (0, 0, 0);
+    for name in SHELL_FILES {
+        let file = www.join(name);
+        let raw = size(&file);
+        let gz = size(&www.join(format!("{name}.gz")));
+        let br = size(&www.join(format!("{name}.br")));
+        (total_raw, total_gz, total_br) = (total_raw + raw, total_gz + gz, total_br + br);
+        eprintln!("  {name:<30} {raw:>9} bytes {gz:>9} gzip {br:>9} br");
+    }
+    eprintln!(
+        "  {:<30} {total_raw:>9} bytes {total_gz:>9} gzip {total_br:>9} br",
+        "shell total"
+    );
+    Ok(())
+}
+
+/// Builds one crate to wasm with `profile`, runs wasm-bindgen (`--target
+/// web`) into `pkg` and optimises the result with wasm-opt `level`.
+fn wasm_module(package: &str, name: &str, profile: &str, level: &str, pkg: &Path) -> Result<()> {
+    step(&format!(
+        "build {package} (wasm, profile `{profile}`, wasm-opt {level})"
+    ));
     run_cmd(cargo().args([
         "build",
         "-p",
-        "yanzheng-widget",
+        package,
         "--target",
         WASM_TARGET,
         "--profile",
-        "wasm",
+        profile,
     ]))?;
     let wasm = target_dir()
         .join(WASM_TARGET)
-        .join("wasm/yanzheng_widget.wasm");
-    let pkg = root().join("www/pkg");
-    let _ = fs::remove_dir_all(&pkg);
+        .join(profile)
+        .join(format!("{name}.wasm"));
     run_cmd(
         Command::new("wasm-bindgen")
             .args([
@@ -256,14 +293,14 @@ fn build_widget() -> Result<()> {
                 "web",
                 "--no-typescript",
                 "--out-name",
-                "yanzheng_widget",
+                name,
                 "--out-dir",
             ])
-            .arg(&pkg)
+            .arg(pkg)
             .arg(&wasm),
     )?;
-    let bg = pkg.join("yanzheng_widget_bg.wasm");
-    let optimised = pkg.join("yanzheng_widget_bg.opt.wasm");
+    let bg = pkg.join(format!("{name}_bg.wasm"));
+    let optimised = pkg.join(format!("{name}_bg.opt.wasm"));
     let opt = root().join("tests/e2e/node_modules/binaryen/bin/wasm-opt");
     // The features rustc enables for wasm32-unknown-unknown; naming them keeps
     // wasm-opt from refusing or rewriting instructions it thinks are off.
@@ -271,7 +308,7 @@ fn build_widget() -> Result<()> {
         Command::new("node")
             .arg(&opt)
             .args([
-                "-Oz",
+                level,
                 "--enable-bulk-memory",
                 "--enable-nontrapping-float-to-int",
                 "--enable-sign-ext",
@@ -284,25 +321,7 @@ fn build_widget() -> Result<()> {
             .arg("-o")
             .arg(&optimised),
     )?;
-    fs::rename(&optimised, &bg).map_err(|e| format!("renaming {}: {e}", optimised.display()))?;
-    let www = root().join("www");
-    let build = write_build_id(&www)?;
-    eprintln!("widget build {build} in {}:", pkg.display());
-    for file in [
-        bg,
-        pkg.join("yanzheng_widget.js"),
-        www.join("index.html"),
-        www.join("style.css"),
-    ] {
-        let raw = fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
-        let gz = gzip_size(&file).unwrap_or(0);
-        let name = file
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        eprintln!("  {name:<28} {raw:>9} bytes {gz:>9} gzip");
-    }
-    Ok(())
+    fs::rename(&optimised, &bg).map_err(|e| format!("renaming {}: {e}", optimised.display()))
 }
 
 /// The files of one widget version: the service worker keeps them together
@@ -315,6 +334,8 @@ const SHELL_FILES: &[&str] = &[
     "manifest.webmanifest",
     "pkg/yanzheng_widget.js",
     "pkg/yanzheng_widget_bg.wasm",
+    "pkg/yanzheng_decoder.js",
+    "pkg/yanzheng_decoder_bg.wasm",
 ];
 
 /// Writes www/pkg/build.js, `self.YANZHENG_BUILD = "<id>"`, the id being a
@@ -341,14 +362,22 @@ fn write_build_id(www: &Path) -> Result<String> {
     Ok(id)
 }
 
-fn gzip_size(file: &Path) -> Option<usize> {
-    Command::new("gzip")
-        .args(["-9", "-c"])
-        .arg(file)
-        .output()
-        .ok()
-        .filter(|o| o.status.success())
-        .map(|o| o.stdout.len())
+/// Writes FILE.gz (gzip -9) and FILE.br (brotli, quality 11, by node's
+/// zlib) beside each shell file and embed.js, for the server to send
+/// precompressed.
+fn compress_shell(www: &Path) -> Result<()> {
+    let files: Vec<PathBuf> = SHELL_FILES
+        .iter()
+        .chain(["embed.js", "sw.js", "pkg/build.js"].iter())
+        .map(|f| www.join(f))
+        .collect();
+    for f in &files {
+        run_cmd(Command::new("gzip").args(["-9", "-n", "-k", "-f"]).arg(f))?;
+    }
+    let script = "const z=require('zlib'),fs=require('fs');\
+        for (const f of process.argv.slice(1)) fs.writeFileSync(f+'.br', z.brotliCompressSync(fs.readFileSync(f), \
+        {params:{[z.constants.BROTLI_PARAM_QUALITY]:11,[z.constants.BROTLI_PARAM_SIZE_HINT]:fs.statSync(f).size}}));";
+    run_cmd(Command::new("node").arg("-e").arg(script).args(&files))
 }
 
 fn bench_decode(extra: &[String]) -> Result<()> {
@@ -482,6 +511,8 @@ fn test() -> Result<()> {
         "yanzheng-core",
         "-p",
         "yanzheng-widget",
+        "-p",
+        "yanzheng-decoder",
         "-p",
         "yanzheng-tests",
         "--all-targets",

@@ -1,62 +1,31 @@
 //! Decoding off the page's thread. `www/decoder-worker.js` is a module
-//! worker that loads this same wasm and calls [`decode_rgba`] for each
-//! frame; the page talks to it through [`Decoder`].
+//! worker that loads the decoder's own wasm (`src/decoder`, built for speed
+//! and fetched only when something is scanned) and calls its `decode_rgba`
+//! for each frame; the page talks to it through [`Decoder`].
 //!
 //! rqrr can panic on some images, and a wasm panic aborts the instance. In
 //! the worker that kills only the worker's instance: the worker reports the
 //! crash, the page drops it and starts a fresh one for the next frame, and
-//! scanning goes on. Where a module worker cannot start at all (old
-//! browsers), frames are decoded on the page as before.
+//! scanning goes on. A browser without module workers cannot scan; it says
+//! so, and pasting the text or looking up by number still work.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
 use js_sys::{Object, Reflect, Uint8Array};
-use wasm_bindgen::prelude::*;
+use wasm_bindgen::prelude::{Closure, JsValue};
 use wasm_bindgen::JsCast;
 use web_sys::{MessageEvent, Worker, WorkerOptions, WorkerType};
 
 use super::js_error;
-use crate::scan::{find_payload, ImageOutcome, Rgba};
+use crate::scan::{ImageOutcome, Rgba};
 
 /// The worker script, relative to the page (same origin as the widget).
 const WORKER_URL: &str = "./decoder-worker.js";
 
-/// In the decoder worker: finds the QR code in one RGBA frame. Returns
-/// `{kind: "found", text}`, `{kind: "none"}` or `{kind: "unreadable", detail}`.
-#[wasm_bindgen]
-pub fn decode_rgba(width: u32, height: u32, data: Vec<u8>) -> JsValue {
-    outcome_to_js(&find_payload(&Rgba {
-        width,
-        height,
-        data,
-    }))
-}
-
-fn set(o: &Object, key: &str, value: &str) {
-    // Setting a property on a fresh plain object cannot fail.
-    let _ = Reflect::set(o, &key.into(), &value.into());
-}
-
 fn get_str(o: &JsValue, key: &str) -> Option<String> {
     Reflect::get(o, &key.into()).ok()?.as_string()
-}
-
-fn outcome_to_js(outcome: &ImageOutcome) -> JsValue {
-    let o = Object::new();
-    match outcome {
-        ImageOutcome::Found { text } => {
-            set(&o, "kind", "found");
-            set(&o, "text", text);
-        }
-        ImageOutcome::NoCode => set(&o, "kind", "none"),
-        ImageOutcome::Unreadable { detail } => {
-            set(&o, "kind", "unreadable");
-            set(&o, "detail", detail);
-        }
-    }
-    o.into()
 }
 
 fn outcome_from_js(v: &JsValue) -> ImageOutcome {
@@ -84,7 +53,7 @@ struct Inner {
     restarts: u32,
     on_message: Option<Closure<dyn FnMut(MessageEvent)>>,
     on_error: Option<Closure<dyn FnMut(JsValue)>>,
-    /// Module workers are unavailable: decode on the page.
+    /// Module workers are unavailable: nothing can be decoded.
     no_worker: bool,
 }
 
@@ -108,13 +77,7 @@ impl Decoder {
     /// Decodes an image held in Rust memory (a photo).
     pub fn decode(&self, image: Rgba, done: impl FnOnce(ImageOutcome) + 'static) {
         let bytes = Uint8Array::from(image.data.as_slice());
-        self.decode_js(
-            image.width,
-            image.height,
-            bytes.buffer().into(),
-            done,
-            || find_payload(&image),
-        );
+        self.decode_buffer(image.width, image.height, bytes.buffer().into(), done);
     }
 
     /// Decodes RGBA bytes held in a JavaScript `ArrayBuffer` (a camera
@@ -126,30 +89,13 @@ impl Decoder {
         buffer: JsValue,
         done: impl FnOnce(ImageOutcome) + 'static,
     ) {
-        let copy = buffer.clone();
-        self.decode_js(width, height, buffer, done, move || {
-            find_payload(&Rgba {
-                width,
-                height,
-                data: Uint8Array::new(&copy).to_vec(),
-            })
-        });
-    }
-
-    fn decode_js(
-        &self,
-        width: u32,
-        height: u32,
-        buffer: JsValue,
-        done: impl FnOnce(ImageOutcome) + 'static,
-        on_page: impl FnOnce() -> ImageOutcome,
-    ) {
-        let worker = match self.worker() {
-            Some(w) => w,
-            None => {
-                done(on_page());
-                return;
-            }
+        let Some(worker) = self.worker() else {
+            done(ImageOutcome::Unreadable {
+                detail: "this browser cannot run the QR decoder (no module workers); \
+                         update it, or paste the code's text"
+                    .into(),
+            });
+            return;
         };
         let id = {
             let mut inner = self.inner.borrow_mut();
@@ -183,11 +129,7 @@ impl Decoder {
             Ok(w) => w,
             Err(e) => {
                 web_sys::console::warn_1(
-                    &format!(
-                        "decoder worker unavailable, decoding on the page: {}",
-                        js_error(&e)
-                    )
-                    .into(),
+                    &format!("decoder worker unavailable: {}", js_error(&e)).into(),
                 );
                 self.inner.borrow_mut().no_worker = true;
                 return None;
