@@ -417,6 +417,60 @@ describe('other inputs', () => {
     }
   });
 
+  test('a trust list that is garbage or never arrives: the page says so and keeps working', async (t) => {
+    // First visit with a garbage list: no trust data, never "forged".
+    const context = await browser.newContext({ viewport: PHONE, locale: 'zh-CN' });
+    try {
+      const page = await context.newPage();
+      const errors = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.route('**/trust-list', (route) => route.fulfill({
+        status: 200, contentType: 'application/octet-stream', body: Buffer.from('\u00d9\u00f7 not a list at all'.repeat(50)),
+      }));
+      await page.goto(server.url);
+      await page.waitForSelector('[data-trust="failed"]', { timeout: 30_000 });
+      const banner = (await page.textContent('[data-trust]')).trim();
+      t.diagnostic(`garbage list: ${banner.slice(0, 100)}`);
+      const got = await scanFile(page, join(demo, 'valid.png'));
+      assert.equal(got.verdict, 'unknown_key');
+      assert.doesNotMatch(got.text, /伪造/);
+      assert.deepEqual(errors, []);
+      await page.unroute('**/trust-list');
+
+      // A good visit saves the lists; then the list hangs: after the timeout
+      // the saved copy answers and scanning works.
+      await page.reload();
+      await page.waitForSelector('[data-trust="ready"]', { timeout: 30_000 });
+      await page.route('**/trust-list', () => { /* never answered */ });
+      const started = Date.now();
+      await page.reload();
+      await page.waitForSelector('[data-trust="ready"][data-saved-copy="true"]', { timeout: 30_000 });
+      t.diagnostic(`hanging list: saved copy in use after ${Date.now() - started} ms`);
+      assert.match((await page.textContent('[data-trust]')).trim(), /10 s/);
+      const again = await scanFile(page, join(demo, 'valid.png'));
+      assert.equal(again.verdict, 'valid');
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a huge file is refused with a reason, and the page goes on', async (t) => {
+    const { page, errors, close } = await openPage();
+    try {
+      await page.setInputFiles('#photo', { name: 'huge.png', mimeType: 'image/png', buffer: Buffer.alloc(45_000_000, 0x89) });
+      const got = await outcome(page);
+      t.diagnostic(`45 MB file: ${got.state} | ${got.text.slice(0, 80)}`);
+      assert.equal(got.state, 'image_unreadable');
+      assert.match(got.text, /45 MB/);
+      const after = await scanFile(page, join(demo, 'expired.png'));
+      assert.equal(after.verdict, 'expired');
+      assert.deepEqual(errors, []);
+    } finally {
+      await close();
+    }
+  });
+
   test('the language switch shows English and is remembered', async (t) => {
     const { page, errors, close } = await openPage();
     try {

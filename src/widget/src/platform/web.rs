@@ -57,19 +57,54 @@ pub fn set_document_lang(tag: &str) {
 /// and an HTTP cache must not hide a newer one).
 pub struct WebFetch;
 
+/// The largest photo file read (a phone photo is a few megabytes; a huge
+/// file must not take the page's memory).
+pub const MAX_IMAGE_FILE_BYTES: f64 = 40e6;
+
+/// How long fetching one trust file may take before the saved copy is used.
+pub const TRUST_FETCH_TIMEOUT_MS: i32 = 10_000;
+
+/// The largest trust file accepted (a list of every issuer key in China is
+/// a few kilobytes).
+pub const MAX_TRUST_FILE_BYTES: usize = 1 << 20;
+
 impl Fetch for WebFetch {
     async fn bytes(&self, url: &str) -> Result<Vec<u8>, FetchError> {
         let window = web_sys::window().ok_or_else(|| FetchError::Network("no window".into()))?;
         let init = RequestInit::new();
         init.set_cache(RequestCache::NoCache);
-        let response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
-            .await
-            .map_err(|e| FetchError::Network(js_error(&e)))?;
+        // A server or network that never answers must not keep the page on
+        // "loading": after the timeout the saved copy is used.
+        // The timer resolves with `undefined`, a fetch with a Response.
+        let fetch = window.fetch_with_str_and_init(url, &init);
+        let deadline = sleep(TRUST_FETCH_TIMEOUT_MS);
+        let response = JsFuture::from(js_sys::Promise::race(&js_sys::Array::of2(
+            &fetch, &deadline,
+        )))
+        .await
+        .map_err(|e| FetchError::Network(js_error(&e)))?;
+        if response.is_undefined() {
+            return Err(FetchError::Network(format!(
+                "no answer within {} s",
+                TRUST_FETCH_TIMEOUT_MS / 1000
+            )));
+        }
         let response: Response = response
             .dyn_into()
             .map_err(|_| FetchError::Network("not a response".into()))?;
         if !response.ok() {
             return Err(FetchError::Status(response.status()));
+        }
+        let too_big =
+            || FetchError::Body(format!("larger than {} KiB", MAX_TRUST_FILE_BYTES / 1024));
+        let declared = response
+            .headers()
+            .get("content-length")
+            .ok()
+            .flatten()
+            .and_then(|v| v.trim().parse::<usize>().ok());
+        if declared.is_some_and(|n| n > MAX_TRUST_FILE_BYTES) {
+            return Err(too_big());
         }
         let body = response
             .array_buffer()
@@ -77,7 +112,11 @@ impl Fetch for WebFetch {
         let body = JsFuture::from(body)
             .await
             .map_err(|e| FetchError::Body(js_error(&e)))?;
-        Ok(js_sys::Uint8Array::new(&body).to_vec())
+        let bytes = js_sys::Uint8Array::new(&body);
+        if bytes.length() as usize > MAX_TRUST_FILE_BYTES {
+            return Err(too_big());
+        }
+        Ok(bytes.to_vec())
     }
 }
 
@@ -108,6 +147,13 @@ impl Storage for LocalStorage {
 /// scaled so its longer side is at most `max_side`. Transparent areas
 /// become white, as on paper.
 pub async fn read_image(file: &Blob, max_side: u32) -> Result<Rgba, String> {
+    if file.size() > MAX_IMAGE_FILE_BYTES {
+        return Err(format!(
+            "the file is {:.0} MB; photos up to {:.0} MB are read",
+            file.size() / 1e6,
+            MAX_IMAGE_FILE_BYTES / 1e6
+        ));
+    }
     let window = web_sys::window().ok_or("no window")?;
     let promise = window
         .create_image_bitmap_with_blob(file)
