@@ -27,6 +27,8 @@ commands:
                  as-is as the reference in the same run; extra options go to bench-decode
   bench-widget   the widget in Chromium with a fake camera: first-load transfer, time to
                  verdict (--runs N, default 20), long tasks and decode attempts per second
+  fuzz [SECONDS] every cargo-fuzz target (tests/fuzz) for SECONDS each (default 60), on
+                 nightly, seeded from the test vectors; `test` runs them for 60 s each
 ";
 
 fn main() -> ExitCode {
@@ -39,6 +41,15 @@ fn main() -> ExitCode {
         Some("build-widget") => setup().and_then(|_| build_widget()),
         Some("bench-decode") => setup().and_then(|_| bench_decode(&args[1..])),
         Some("bench-widget") => setup().and_then(|_| bench_widget(&args[1..])),
+        Some("fuzz") => setup().and_then(|_| {
+            let seconds = match args.get(1) {
+                Some(s) => s
+                    .parse()
+                    .map_err(|_| format!("fuzz: `{s}` is not a number of seconds"))?,
+                None => FUZZ_SECONDS,
+            };
+            fuzz(seconds)
+        }),
         Some("-h" | "--help" | "help") | None => {
             print!("{USAGE}");
             Ok(())
@@ -133,6 +144,23 @@ fn setup() -> Result<()> {
         .unwrap_or_default();
     if !targets.lines().any(|l| l.trim() == WASM_TARGET) {
         run_cmd(Command::new("rustup").args(["target", "add", WASM_TARGET]))?;
+    }
+
+    step("setup: nightly toolchain and cargo-fuzz (fuzzing)");
+    let toolchains =
+        output_of(Command::new("rustup").args(["toolchain", "list"])).unwrap_or_default();
+    if !toolchains.lines().any(|l| l.starts_with("nightly")) {
+        run_cmd(Command::new("rustup").args([
+            "toolchain",
+            "install",
+            "nightly",
+            "--profile",
+            "minimal",
+        ]))?;
+    }
+    if output_of(nightly_cargo().args(["fuzz", "--version"])).is_none() {
+        eprintln!("installing cargo-fuzz (about 2 minutes)");
+        run_cmd(Command::new("cargo").args(["install", "cargo-fuzz", "--locked"]))?;
     }
 
     step("setup: wasm-bindgen-cli");
@@ -416,6 +444,47 @@ fn bench_decode(extra: &[String]) -> Result<()> {
     )
 }
 
+/// The cargo-fuzz targets in tests/fuzz.
+const FUZZ_TARGETS: &[&str] = &[
+    "payload_text",
+    "certificate_record",
+    "trust_list",
+    "revocation_list",
+    "qr_image",
+];
+
+/// Seconds per target in `cargo xtask test`.
+const FUZZ_SECONDS: u64 = 60;
+
+/// `cargo +nightly …` through rustup, whatever toolchain runs xtask.
+fn nightly_cargo() -> Command {
+    let mut c = Command::new("cargo");
+    c.arg("+nightly")
+        .env_remove("RUSTUP_TOOLCHAIN")
+        .env_remove("RUSTC")
+        .env_remove("CARGO");
+    c
+}
+
+fn fuzz(seconds: u64) -> Result<()> {
+    step("fuzz seeds from the test vectors");
+    run_cmd(cargo().args(["run", "-q", "-p", "yanzheng-tests", "--bin", "fuzz-seeds"]))?;
+    let dir = root().join("tests/fuzz");
+    for target in FUZZ_TARGETS {
+        step(&format!("fuzz {target} for {seconds} s"));
+        run_cmd(
+            nightly_cargo()
+                .args(["fuzz", "run", "--fuzz-dir", "."])
+                .arg(target)
+                .arg("--")
+                .arg(format!("-max_total_time={seconds}"))
+                .arg("-print_final_stats=1")
+                .current_dir(&dir),
+        )?;
+    }
+    Ok(())
+}
+
 fn bench_widget(extra: &[String]) -> Result<()> {
     build_widget()?;
     let cli = build_cli()?;
@@ -521,6 +590,19 @@ fn test() -> Result<()> {
         "warnings",
     ]))?;
 
+    step("fmt and clippy of the fuzz targets (tests/fuzz, nightly)");
+    let fuzz_dir = root().join("tests/fuzz");
+    run_cmd(
+        nightly_cargo()
+            .args(["fmt", "--check"])
+            .current_dir(&fuzz_dir),
+    )?;
+    run_cmd(
+        nightly_cargo()
+            .args(["clippy", "--all-targets", "--", "-D", "warnings"])
+            .current_dir(&fuzz_dir),
+    )?;
+
     step("docs (no warnings)");
     run_cmd(
         cargo()
@@ -552,5 +634,6 @@ fn test() -> Result<()> {
             .current_dir(root())
             .env("YANZHENG_BIN", &cli),
     )?;
-    Ok(())
+
+    fuzz(FUZZ_SECONDS)
 }
