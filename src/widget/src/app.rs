@@ -224,9 +224,14 @@ fn app() -> Html {
             });
         });
     }
-    use_effect_with(state.round.clone(), |round| {
-        crew::save(&LocalStorage, round)
-    });
+    {
+        // Saved when an entry is added or the round ends, not on every frame
+        // that sees the same card again (only its sighting time changes).
+        let round = state.round.clone();
+        use_effect_with(state.round.entries.len(), move |_| {
+            crew::save(&LocalStorage, &round)
+        });
+    }
     {
         // The camera is released whenever the page is hidden (another app,
         // a locked screen) and taken back when it is shown again.

@@ -171,25 +171,10 @@ impl Round {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::state::{Action, ScanState, State};
     use crate::test_support::{now, Fixture};
-    use std::rc::Rc;
-    use yanzheng_core::messages::Lang;
 
     fn result(fx: &Fixture, payload: &str) -> ScanResult {
-        let s = State::new(Lang::Zh)
-            .apply(Action::TrustLoaded {
-                data: Rc::new(fx.data()),
-                now: now(),
-            })
-            .apply(Action::PayloadEntered {
-                text: payload.into(),
-                now: now(),
-            });
-        match &s.scan {
-            ScanState::Done(r) => (**r).clone(),
-            other => panic!("no result: {other:?}"),
-        }
+        fx.checked(payload)
     }
 
     fn at(s: u64) -> UnixTime {

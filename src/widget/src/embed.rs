@@ -168,9 +168,7 @@ impl ResizeMessage {
 mod tests {
     use super::*;
     use crate::platform::to_json;
-    use crate::state::{Action, ScanState, State};
-    use crate::test_support::{now, Fixture};
-    use std::rc::Rc;
+    use crate::test_support::Fixture;
 
     #[cfg_attr(not(target_arch = "wasm32"), test)]
     #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
@@ -202,18 +200,7 @@ mod tests {
     #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
     fn the_message_carries_the_verdict_masked_fields_and_the_payload() {
         let fx = Fixture::new();
-        let s = State::new(Lang::Zh)
-            .apply(Action::TrustLoaded {
-                data: Rc::new(fx.data()),
-                now: now(),
-            })
-            .apply(Action::PayloadEntered {
-                text: fx.valid_payload(),
-                now: now(),
-            });
-        let ScanState::Done(r) = &s.scan else {
-            panic!("no result")
-        };
+        let r = &fx.checked(&fx.valid_payload());
         let m = VerdictMessage::of(r);
         assert_eq!(m.verdict, "valid");
         assert!(m.acceptable && m.signature_verified);

@@ -120,27 +120,13 @@ fn csv_cell(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::state::{Action, ScanState, State};
     use crate::test_support::{now, Fixture};
-    use std::rc::Rc;
-    use yanzheng_core::messages::Lang;
 
     #[cfg_attr(not(target_arch = "wasm32"), test)]
     #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
     fn a_check_becomes_a_csv_line_without_the_full_number() {
         let fx = Fixture::new();
-        let s = State::new(Lang::Zh)
-            .apply(Action::TrustLoaded {
-                data: Rc::new(fx.data()),
-                now: now(),
-            })
-            .apply(Action::PayloadEntered {
-                text: fx.valid_payload(),
-                now: now(),
-            });
-        let ScanState::Done(r) = &s.scan else {
-            panic!("no result")
-        };
+        let r = &fx.checked(&fx.valid_payload());
         let e = RecordEntry::of(r, now());
         assert_eq!(e.verdict, "valid");
         assert_eq!(e.kind, "special_operations");

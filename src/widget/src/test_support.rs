@@ -120,6 +120,24 @@ impl Fixture {
         payload::encode(cert, &self.issuer).expect("valid test certificate")
     }
 
+    /// The finished check of `payload` with this fixture's trust data.
+    pub fn checked(&self, payload: &str) -> crate::state::ScanResult {
+        use crate::state::{Action, ScanState, State};
+        let s = State::new(yanzheng_core::messages::Lang::Zh)
+            .apply(Action::TrustLoaded {
+                data: std::rc::Rc::new(self.data()),
+                now: now(),
+            })
+            .apply(Action::PayloadEntered {
+                text: payload.into(),
+                now: now(),
+            });
+        match s.scan {
+            ScanState::Done(r) => (*r).clone(),
+            other => panic!("no result: {other:?}"),
+        }
+    }
+
     /// The payload of [`Fixture::certificate`].
     pub fn valid_payload(&self) -> String {
         self.sign(&self.certificate())
