@@ -1,7 +1,9 @@
 //! Writes the fuzz targets' seed corpora (tests/fuzz/corpus/TARGET/) from
 //! the test vectors: every vector's QR text for `payload_text`, the signed
 //! record inside each for `certificate_record`, and the signed bodies of the
-//! list files for `trust_list` and `revocation_list`.
+//! list files for `trust_list` and `revocation_list`, and every QR text
+//! drawn as a picture (two module sizes, one of them inverted) for
+//! `qr_image`, whose inputs are a 4-byte size and then grey pixels.
 //!
 //!     cargo run -p yanzheng-tests --bin fuzz-seeds
 //!
@@ -11,7 +13,37 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use qrcode::types::Color;
+use qrcode::{EcLevel, QrCode};
 use yanzheng_core::{base45, cose, payload};
+
+/// Largest side the `qr_image` target accepts.
+const QR_IMAGE_MAX_SIDE: usize = 320;
+
+/// `text` as a `qr_image` input: width and height (u16, little-endian) and
+/// then one grey byte a pixel, `scale` pixels a module, four modules of
+/// quiet zone; `None` if it would not fit the target's 320x320.
+fn qr_image_seed(text: &str, scale: usize, inverted: bool) -> Option<Vec<u8>> {
+    let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M).ok()?;
+    let n = code.width();
+    let side = (n + 8) * scale;
+    if side > QR_IMAGE_MAX_SIDE {
+        return None;
+    }
+    let colors = code.to_colors();
+    let side16 = u16::try_from(side).ok()?.to_le_bytes();
+    let mut out = Vec::with_capacity(4 + side * side);
+    out.extend_from_slice(&side16);
+    out.extend_from_slice(&side16);
+    for y in 0..side {
+        for x in 0..side {
+            let (mx, my) = ((x / scale).wrapping_sub(4), (y / scale).wrapping_sub(4));
+            let dark = mx < n && my < n && colors[my * n + mx] == Color::Dark;
+            out.push(if dark != inverted { 0x10 } else { 0xf0 });
+        }
+    }
+    Some(out)
+}
 
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), String> {
     fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
@@ -40,6 +72,23 @@ fn run() -> Result<usize, String> {
                 if let Some(qr) = line.strip_prefix("payload: ") {
                     write(&corpus.join("payload_text"), &stem, qr.as_bytes())?;
                     written += 1;
+                    for (scale, inverted) in [(2, false), (3, true)] {
+                        if let Some(img) = qr_image_seed(qr, scale, inverted) {
+                            // A seed the pipeline cannot read would only
+                            // exercise the finder search.
+                            let side = usize::from(u16::from_le_bytes([img[0], img[1]]));
+                            let read = yanzheng_core::qr::decode_luma(side, side, &img[4..])
+                                .map_err(|e| format!("{stem}: own QR seed: {e:?}"))?;
+                            if !read.iter().any(|c| c.text.as_deref() == Some(qr)) {
+                                return Err(format!(
+                                    "{stem}: own QR seed x{scale} does not read back"
+                                ));
+                            }
+                            let name = format!("{stem}-x{scale}");
+                            write(&corpus.join("qr_image"), &name, &img)?;
+                            written += 1;
+                        }
+                    }
                     let inner = qr
                         .strip_prefix(payload::PREFIX)
                         .and_then(|b| base45::decode(b).ok())

@@ -11,7 +11,7 @@ use std::time::Duration;
 use clap::{Args, ValueEnum};
 use yanzheng_core::crypto::from_hex;
 use yanzheng_core::PublicKey;
-use yanzheng_registry::{ListStore, RateLimit, Registry, ServerConfig};
+use yanzheng_registry::{ConnLimits, ListStore, RateLimit, Registry, ServerConfig};
 
 use crate::error::{CliError, CliResult, EXIT_OK};
 use crate::files;
@@ -105,6 +105,19 @@ pub struct ServeArgs {
     /// (e.g. x-forwarded-for); the right-most address counts.
     #[arg(long, value_name = "HEADER")]
     client_ip_header: Option<String>,
+    /// Seconds a client has to send a whole request head (slow or silent
+    /// clients are closed).
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+    header_timeout: f64,
+    /// Seconds a request may take from its head to its answer (408 past it).
+    #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
+    request_timeout: f64,
+    /// Seconds a response may wait for a client that stopped reading.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
+    stall_timeout: f64,
+    /// Connections served at once; more are answered 503 with Retry-After.
+    #[arg(long, value_name = "N", default_value_t = 4096)]
+    max_connections: usize,
     /// Database connections.
     #[arg(long, value_name = "N", default_value_t = 8)]
     db_connections: u32,
@@ -208,10 +221,12 @@ pub fn run(args: ServeArgs) -> CliResult {
             "--lookup-rate must be a number of lookups a second",
         ));
     }
-    if !(args.reload_every.is_finite() && args.reload_every > 0.0) {
-        return Err(CliError::usage(
-            "--reload-every must be a positive number of seconds",
-        ));
+    let reload_every = seconds("--reload-every", args.reload_every)?;
+    let header_timeout = seconds("--header-timeout", args.header_timeout)?;
+    let request_timeout = seconds("--request-timeout", args.request_timeout)?;
+    let stall_timeout = seconds("--stall-timeout", args.stall_timeout)?;
+    if args.max_connections == 0 {
+        return Err(CliError::usage("--max-connections must be at least 1"));
     }
     let client_ip_header = match &args.client_ip_header {
         Some(h) => Some(axum_header_name(h).ok_or_else(|| {
@@ -240,8 +255,15 @@ pub fn run(args: ServeArgs) -> CliResult {
         allow_origins: args.allow_origin.clone(),
         embed_origins: args.embed_origin.clone(),
         body_limit: args.body_limit,
-        reload_every: Duration::from_secs_f64(args.reload_every),
+        reload_every,
         client_ip_header,
+        request_timeout,
+        conn: ConnLimits {
+            header_read: header_timeout,
+            write_stall: stall_timeout,
+            max_connections: args.max_connections,
+            ..ConnLimits::default()
+        },
     };
 
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -345,4 +367,15 @@ async fn axum_serve(
     router: yanzheng_registry::server::Router,
 ) -> std::io::Result<()> {
     yanzheng_registry::server::serve_plain(listener, router).await
+}
+
+/// A positive, finite number of seconds (at most a day) from flag `flag`.
+fn seconds(flag: &str, value: f64) -> Result<Duration, CliError> {
+    if value.is_finite() && value > 0.0 && value <= 86_400.0 {
+        Ok(Duration::from_secs_f64(value))
+    } else {
+        Err(CliError::usage(format!(
+            "{flag} must be a positive number of seconds (at most 86400)"
+        )))
+    }
 }

@@ -82,6 +82,17 @@ impl ApiError {
         )
     }
 
+    /// 408 for a request (body and answer) that took longer than the
+    /// server's request timeout.
+    pub fn request_timeout() -> Self {
+        ApiError::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "request_timeout",
+            "请求超时，请重试。",
+            "The request took too long; try again.",
+        )
+    }
+
     /// 500 for a handler that panicked.
     pub fn internal() -> Self {
         ApiError::new(

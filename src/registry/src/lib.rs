@@ -24,7 +24,9 @@
 //!   replaced by a lower version.
 //! - Protection ([`limit`], [`server`]): per-client token buckets on lookup
 //!   (429 + Retry-After), a CORS allowlist of exact origins, a body limit,
-//!   strict JSON (unknown fields refused), JSON errors, graceful shutdown.
+//!   strict JSON (unknown fields refused), JSON errors, a request timeout;
+//!   and per connection ([`conn`]) a header read timeout, a write stall
+//!   timeout, a connection cap and graceful shutdown.
 //!
 //! The registry knows nothing core already defines: verdicts, masking, the
 //! catalogue names and the list formats all come from `yanzheng-core`.
@@ -33,6 +35,7 @@
 #![warn(missing_docs)]
 
 pub mod api;
+pub mod conn;
 pub mod db;
 pub mod headers;
 pub mod limit;
@@ -43,6 +46,7 @@ pub mod server;
 #[cfg(feature = "test-support")]
 pub mod testing;
 
+pub use conn::ConnLimits;
 pub use db::{Backend, Database, DbError, OpenOptions, UpsertCount};
 pub use limit::RateLimit;
 pub use lists::ListStore;

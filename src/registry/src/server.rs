@@ -3,7 +3,6 @@
 
 use std::future::Future;
 use std::io;
-use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -13,7 +12,6 @@ use axum::http::{header, HeaderValue, Method};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
@@ -24,6 +22,7 @@ pub use axum::http::HeaderName;
 pub use axum::Router;
 
 use crate::api::{self, ApiError, LogKey};
+use crate::conn::{self, ConnLimits};
 use crate::db::Database;
 use crate::headers;
 use crate::limit::{Limiter, RateLimit};
@@ -54,6 +53,12 @@ pub struct ServerConfig {
     /// A header set by a trusted reverse proxy naming the client's address
     /// (e.g. `x-forwarded-for`); without it the peer address counts.
     pub client_ip_header: Option<HeaderName>,
+    /// Longest a request may take from its head to its answer (reading the
+    /// body included); past it the answer is 408.
+    pub request_timeout: Duration,
+    /// Per-connection limits: header read and write stall timeouts, the
+    /// connection cap, the shutdown drain time.
+    pub conn: ConnLimits,
 }
 
 impl Default for ServerConfig {
@@ -66,6 +71,8 @@ impl Default for ServerConfig {
             body_limit: DEFAULT_BODY_LIMIT,
             reload_every: Duration::from_secs(3),
             client_ip_header: None,
+            request_timeout: Duration::from_secs(30),
+            conn: ConnLimits::default(),
         }
     }
 }
@@ -189,7 +196,11 @@ impl Registry {
             .map(|o| headers::exact_origin("--embed-origin", o))
             .collect::<Result<Vec<_>, _>>()?;
         let csp = headers::content_security_policy(&self.fetched_origins(), &embed)?;
+        let request_timeout = s.config.request_timeout;
         Ok(router
+            .layer(middleware::from_fn(move |req: Request, next: Next| {
+                time_limit(request_timeout, req, next)
+            }))
             .layer(CatchPanicLayer::custom(|_panic| {
                 tracing::error!("a request handler panicked");
                 ApiError::internal().into_response()
@@ -230,6 +241,14 @@ async fn access_log(req: Request, next: Next) -> Response {
         tracing::info!(target: "yanzheng::access", %method, path, status = status.as_u16(), micros, key, "request");
     }
     resp
+}
+
+/// Answers 408 if the request (its body, the handler) is not done in time.
+async fn time_limit(limit: Duration, req: Request, next: Next) -> Response {
+    match tokio::time::timeout(limit, next.run(req)).await {
+        Ok(resp) => resp,
+        Err(_) => ApiError::request_timeout().into_response(),
+    }
 }
 
 async fn reload_loop(lists: Arc<ListStore>, every: Duration) {
@@ -297,17 +316,8 @@ pub async fn serve(
             .reload_every
             .max(Duration::from_millis(100)),
     ));
-    // No Nagle: a response written in two parts (headers, then a file)
-    // must not wait for the client's delayed ACK.
-    let listener = listener.tap_io(|tcp| {
-        let _ = tcp.set_nodelay(true);
-    });
-    let result = axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await;
+    let limits = registry.state.config.conn;
+    let result = conn::serve_connections(listener, router, limits, shutdown).await;
     reload.abort();
     registry.state.db.close().await;
     result
@@ -372,7 +382,14 @@ pub fn portal_router(www: PathBuf, widget_origin: String) -> Router {
     )
 }
 
-/// Serves `router` on `listener` until the process ends (the demo portal).
+/// Serves `router` on `listener` until the process ends (the demo portal),
+/// with the default connection limits.
 pub async fn serve_plain(listener: TcpListener, router: Router) -> io::Result<()> {
-    axum::serve(listener, router).await
+    conn::serve_connections(
+        listener,
+        router,
+        ConnLimits::default(),
+        std::future::pending(),
+    )
+    .await
 }

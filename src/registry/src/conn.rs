@@ -1,0 +1,268 @@
+//! The accept loop: HTTP/1.1 connections with the limits a public service
+//! needs against slow and idle clients, which `axum::serve` does not set.
+//!
+//! - **Header read timeout:** a client has [`ConnLimits::header_read`] to
+//!   send a request's whole head, counted from when the server starts
+//!   waiting for it (a new connection, or an idle keep-alive one). A client
+//!   that trickles a header a byte at a time (slowloris) or opens a
+//!   connection and says nothing is closed.
+//! - **Write stall timeout:** a response the client stops reading is given
+//!   up after [`ConnLimits::write_stall`] without progress.
+//! - **Connection cap:** at most [`ConnLimits::max_connections`] at once;
+//!   past that a new connection is answered `503` with `Retry-After` at once
+//!   and closed, so the listen queue never fills with clients that will time
+//!   out anyway.
+//! - **Graceful shutdown:** no new connections; idle ones are closed,
+//!   requests in flight finish (for at most [`ConnLimits::drain`]).
+//!
+//! The request body and the handler are bounded separately, by the router
+//! ([`crate::ServerConfig::request_timeout`]).
+
+use std::future::Future;
+use std::io;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use axum::extract::ConnectInfo;
+use axum::Router;
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::Semaphore;
+use tokio::time::Sleep;
+use tower::ServiceExt;
+
+/// Limits on client connections.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConnLimits {
+    /// Time to send a whole request head.
+    pub header_read: Duration,
+    /// Time a response may wait for the client to read any of it.
+    pub write_stall: Duration,
+    /// Connections served at once.
+    pub max_connections: usize,
+    /// Time requests in flight get to finish at shutdown.
+    pub drain: Duration,
+}
+
+impl Default for ConnLimits {
+    fn default() -> Self {
+        ConnLimits {
+            header_read: Duration::from_secs(10),
+            write_stall: Duration::from_secs(30),
+            max_connections: 4096,
+            drain: Duration::from_secs(30),
+        }
+    }
+}
+
+/// The body a connection over the cap is sent before it is closed.
+const BUSY_BODY: &str = r#"{"error":"busy","message":{"zh":"服务繁忙，请稍后重试。","en":"The service is busy; try again shortly."}}"#;
+
+/// The whole answer to a connection over the cap.
+fn busy_response() -> Vec<u8> {
+    format!(
+        "HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\n\
+         retry-after: 1\r\nconnection: close\r\ncontent-length: {}\r\n\r\n{BUSY_BODY}",
+        BUSY_BODY.len()
+    )
+    .into_bytes()
+}
+
+/// Serves `router` on `listener` until `shutdown` resolves, then drains.
+pub async fn serve_connections(
+    listener: TcpListener,
+    router: Router,
+    limits: ConnLimits,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> io::Result<()> {
+    let mut http = http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(limits.header_read)
+        .keep_alive(true);
+    let graceful = GracefulShutdown::new();
+    let busy = busy_response();
+    let slots = Arc::new(Semaphore::new(limits.max_connections.max(1)));
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let accepted = tokio::select! {
+            a = listener.accept() => a,
+            () = &mut shutdown => break,
+        };
+        let (tcp, peer) = match accepted {
+            Ok(a) => a,
+            Err(e) if is_per_connection(&e) => continue,
+            Err(e) => {
+                // Out of descriptors or memory: wait instead of spinning.
+                tracing::error!(error = %e, "accept failed; pausing for 1 s");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                continue;
+            }
+        };
+        // No Nagle: a response written in two parts (headers, then a
+        // file) must not wait for the client's delayed ACK.
+        let _ = tcp.set_nodelay(true);
+        let Ok(slot) = Arc::clone(&slots).try_acquire_owned() else {
+            refuse_busy(tcp, &busy);
+            continue;
+        };
+        let app = router.clone();
+        let service = hyper::service::service_fn(move |mut req: hyper::Request<Incoming>| {
+            req.extensions_mut().insert(ConnectInfo(peer));
+            app.clone().oneshot(req.map(axum::body::Body::new))
+        });
+        let io = TokioIo::new(StallGuard::new(tcp, limits.write_stall));
+        let conn = graceful.watch(http.serve_connection(io, service));
+        tokio::spawn(async move {
+            if let Err(e) = conn.await {
+                // Timeouts, resets and malformed requests: routine.
+                tracing::debug!(error = %e, "connection ended with an error");
+            }
+            drop(slot);
+        });
+    }
+    drop(listener);
+    if tokio::time::timeout(limits.drain, graceful.shutdown())
+        .await
+        .is_err()
+    {
+        tracing::warn!(
+            seconds = limits.drain.as_secs(),
+            "requests still in flight after the drain time; closing them"
+        );
+    }
+    Ok(())
+}
+
+/// Errors that end one connection, not the listener.
+fn is_per_connection(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::ConnectionRefused
+            | io::ErrorKind::ConnectionAborted
+            | io::ErrorKind::ConnectionReset
+    )
+}
+
+/// Tells a connection over the cap to come back, without waiting on it.
+fn refuse_busy(tcp: TcpStream, busy: &[u8]) {
+    tracing::warn!("connection cap reached; answering 503");
+    // One non-blocking write: a client that does not read gets nothing.
+    let _ = tcp.try_write(busy);
+    drop(tcp);
+}
+
+/// A connection whose writes fail once no progress was made for `limit`.
+struct StallGuard {
+    io: TcpStream,
+    limit: Duration,
+    stalled: Option<Pin<Box<Sleep>>>,
+}
+
+impl StallGuard {
+    fn new(io: TcpStream, limit: Duration) -> StallGuard {
+        StallGuard {
+            io,
+            limit,
+            stalled: None,
+        }
+    }
+
+    /// Passes `result` on; a write that cannot proceed starts (or checks)
+    /// the stall clock, one that proceeds stops it.
+    fn watch<T>(
+        &mut self,
+        cx: &mut Context<'_>,
+        result: Poll<io::Result<T>>,
+    ) -> Poll<io::Result<T>> {
+        match result {
+            Poll::Pending => {
+                let limit = self.limit;
+                let clock = self
+                    .stalled
+                    .get_or_insert_with(|| Box::pin(tokio::time::sleep(limit)));
+                if clock.as_mut().poll(cx).is_ready() {
+                    self.stalled = None;
+                    return Poll::Ready(Err(io::Error::new(
+                        io::ErrorKind::TimedOut,
+                        "the client stopped reading the response",
+                    )));
+                }
+                Poll::Pending
+            }
+            ready => {
+                self.stalled = None;
+                ready
+            }
+        }
+    }
+}
+
+impl AsyncRead for StallGuard {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.io).poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for StallGuard {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        let r = Pin::new(&mut self.io).poll_write(cx, buf);
+        self.watch(cx, r)
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        let r = Pin::new(&mut self.io).poll_write_vectored(cx, bufs);
+        self.watch(cx, r)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.io.is_write_vectored()
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let r = Pin::new(&mut self.io).poll_flush(cx);
+        self.watch(cx, r)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.io).poll_shutdown(cx)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_busy_answer_is_well_formed() {
+        let bytes = busy_response();
+        let text = std::str::from_utf8(&bytes).expect("utf-8");
+        let (head, body) = text.split_once("\r\n\r\n").expect("head and body");
+        let len: usize = head
+            .lines()
+            .find_map(|l| l.strip_prefix("content-length: "))
+            .and_then(|v| v.parse().ok())
+            .expect("content-length");
+        assert_eq!(len, body.len());
+        let v: serde_json::Value = serde_json::from_str(body).expect("json");
+        assert_eq!(v["error"], "busy");
+        assert!(v["message"]["zh"].is_string());
+    }
+}
