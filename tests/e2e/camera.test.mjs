@@ -3,8 +3,9 @@
 // background), the page's scan button starts the camera, and the first code
 // the decoder worker finds must end in the verdict it is named after. The
 // fake-camera file is a launch flag, so each case launches its own browser.
-// A control video with no code must end in no verdict, and a refused camera
-// must explain itself and offer the other ways in. Run through run.mjs.
+// A control video with no code must end in no verdict, a refused camera
+// must explain itself and offer the other ways in, and so must a camera
+// that stops mid-scan. Run through run.mjs.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -261,6 +262,45 @@ describe('camera scanning with a fake camera', () => {
       await page.click('[data-action="stop"]');
       await page.waitForSelector('[data-camera="off"]');
       assert.equal(await liveTracks(page), 0);
+      assert.deepEqual(errors, []);
+    } finally {
+      await close();
+    }
+  });
+
+  test('a camera that stops mid-scan says so, keeps what was typed, and opens again', async (t) => {
+    const y4m = cardVideo('card-blank-ended', null);
+    const { page, errors, close } = await openCameraPage(y4m);
+    try {
+      // Something typed before the camera goes away must survive it.
+      await page.fill('#lookup-name', '张三');
+      await page.click('[data-action="scan"]');
+      await page.waitForSelector('[data-camera="on"]', { timeout: 15_000 });
+      await page.waitForTimeout(1_000);
+      // The camera goes away as an unplugged or reclaimed one does: its
+      // track ends (stopped from outside the widget, no event sent).
+      await page.evaluate(() => {
+        const v = document.querySelector('.viewfinder video');
+        v.srcObject.getVideoTracks()[0].stop();
+      });
+      const area = await page.waitForSelector('[data-camera-error="ended"]', { timeout: 5_000 });
+      const text = (await area.textContent()).trim();
+      t.diagnostic(`ended: ${text}`);
+      assert.match(text, /摄像头在扫描中停止了/);
+      assert.match(text, /照片/);
+      assert.equal(await page.getAttribute('[data-camera]', 'data-camera'), 'failed');
+      assert.equal(await liveTracks(page), 0);
+      assert.equal(await page.$('[data-verdict]'), null);
+      assert.equal(await page.inputValue('#lookup-name'), '张三');
+      // Scanning again opens the camera again.
+      await page.click('[data-action="scan"]');
+      await page.waitForSelector('[data-camera="on"]', { timeout: 15_000 });
+      assert.equal(await liveTracks(page), 1);
+      t.diagnostic('reopened after the track ended');
+      // And a photo still gets its verdict.
+      await page.setInputFiles('#photo', join(demo, 'valid.png'));
+      const result = await page.waitForSelector('.result[data-verdict]', { timeout: 30_000 });
+      assert.equal(await result.getAttribute('data-verdict'), 'valid');
       assert.deepEqual(errors, []);
     } finally {
       await close();

@@ -1,6 +1,7 @@
 //! `yanzheng import` against an SQLite file and a real PostgreSQL: bad rows,
 //! signed payloads, revocations with a re-signed list the server picks up,
-//! the lookup key file, and a large import killed with SIGKILL half-way.
+//! the lookup key file, a large import killed with SIGKILL half-way, and a
+//! server killed under load while an import runs.
 
 mod support;
 
@@ -497,5 +498,178 @@ fn sigkill_during_a_large_import_leaves_whole_batches_and_a_rerun_completes() {
             assert_eq!(v["status"], "found", "{v}");
         }
         s.stop();
+    }
+}
+
+#[test]
+fn sigkill_of_a_loaded_server_and_a_running_import_then_restart_loses_nothing() {
+    use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+    use std::sync::Arc;
+    const ROWS: usize = 40_000;
+    const BATCH: usize = 500;
+    for backend in BACKENDS {
+        let w = World::new();
+        let d = w.root();
+        let db = backend.fresh_db(d);
+        // The demo's certificates are committed before anything is killed.
+        yz_expect(
+            d,
+            &[
+                "import",
+                "demo/certificates.csv",
+                "--db",
+                &db,
+                "--data",
+                "demo",
+            ],
+            0,
+        );
+        let committed = count(&db);
+        assert!(committed >= 3, "{committed}");
+        std::fs::write(d.join("big.csv"), big_csv(ROWS)).expect("csv");
+        let s = Server::start(d, &["--data", "demo", "--db", &db, "--lookup-burst", "0"]);
+        let holders: Vec<(String, String, u64)> = (0..3).map(|i| demo_holder(&w, i)).collect();
+        let before: Vec<serde_json::Value> = holders
+            .iter()
+            .map(|(name, number, _)| s.lookup(number, name).json())
+            .collect();
+        for b in &before {
+            assert_eq!(b["status"], "found", "{b}");
+        }
+
+        // Load: three clients looking the holders up without pause.
+        let stop = Arc::new(AtomicBool::new(false));
+        let answered = Arc::new(AtomicU64::new(0));
+        let loaders: Vec<_> = (0..3)
+            .map(|k| {
+                let (stop, answered) = (Arc::clone(&stop), Arc::clone(&answered));
+                let (name, number, _) = holders[k].clone();
+                let addr = s.addr;
+                std::thread::spawn(move || {
+                    let body = serde_json::json!({ "number": number, "name": name }).to_string();
+                    let mut statuses = Vec::new();
+                    while !stop.load(Ordering::Relaxed) {
+                        // After the kill, connecting fails: that ends the loop.
+                        let Ok(mut c) = std::net::TcpStream::connect(addr) else {
+                            break;
+                        };
+                        let req = format!(
+                            "POST /v1/lookup HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\
+                             content-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+                            body.len()
+                        );
+                        use std::io::{Read, Write};
+                        let _ = c.write_all(req.as_bytes());
+                        let mut out = Vec::new();
+                        let _ = c.read_to_end(&mut out);
+                        if out.is_empty() {
+                            continue; // cut off by the kill
+                        }
+                        statuses
+                            .push(String::from_utf8_lossy(&out[..out.len().min(12)]).into_owned());
+                        answered.fetch_add(1, Ordering::Relaxed);
+                    }
+                    statuses
+                })
+            })
+            .collect();
+
+        // An import writing at the same time.
+        let mut import = Command::new(BIN)
+            .args([
+                "import",
+                "big.csv",
+                "--db",
+                &db,
+                "--data",
+                "demo",
+                "--batch-size",
+            ])
+            .arg(BATCH.to_string())
+            .current_dir(d)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn import");
+        let deadline = Instant::now() + Duration::from_secs(120);
+        let at_kill = block_on(async {
+            let dbh = Database::open(&db, OpenOptions::default())
+                .await
+                .expect("open db");
+            loop {
+                assert!(Instant::now() < deadline, "the import wrote nothing");
+                if let Ok(Some(status)) = import.try_wait() {
+                    panic!("the import ended ({status}) before it could be killed");
+                }
+                let n = dbh.count().await.unwrap_or(0);
+                if n >= committed + 3 * BATCH as u64 && answered.load(Ordering::Relaxed) >= 50 {
+                    // Both at once, mid-load and mid-import.
+                    let _ = import.kill();
+                    s.kill();
+                    let _ = import.wait();
+                    dbh.close().await;
+                    return n;
+                }
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+        });
+        stop.store(true, Ordering::Relaxed);
+        let mut served = 0;
+        for l in loaders {
+            for status in l.join().expect("loader") {
+                assert_eq!(status, "HTTP/1.1 200", "{backend:?}: an answer under load");
+                served += 1;
+            }
+        }
+        assert!(
+            at_kill < committed + ROWS as u64,
+            "{backend:?}: killed too late"
+        );
+
+        // Restart: the database is consistent and holds whole batches only.
+        let after = block_on(async {
+            let dbh = Database::open(&db, OpenOptions::default())
+                .await
+                .expect("reopen after the kill");
+            dbh.integrity_check().await.expect("integrity");
+            let n = dbh.count().await.expect("count");
+            dbh.close().await;
+            n
+        });
+        eprintln!(
+            "{backend:?}: {served} lookups served, then SIGKILL with {at_kill} rows; {after} after"
+        );
+        assert!(
+            after >= at_kill,
+            "{backend:?}: rows lost ({at_kill} -> {after})"
+        );
+        assert_eq!(
+            (after - committed) % BATCH as u64,
+            0,
+            "{backend:?}: a half-written batch ({after} rows)"
+        );
+        let s = Server::start(d, &["--data", "demo", "--db", &db]);
+        assert_eq!(s.get("/healthz").status, 200);
+        for ((name, number, _), b) in holders.iter().zip(&before) {
+            assert_eq!(&s.lookup(number, name).json(), b, "{backend:?}");
+        }
+        s.stop();
+        // And the import, run again, completes.
+        yz_expect(
+            d,
+            &[
+                "import",
+                "big.csv",
+                "--db",
+                &db,
+                "--data",
+                "demo",
+                "--batch-size",
+                "500",
+            ],
+            0,
+        );
+        assert_eq!(count(&db), committed + ROWS as u64);
     }
 }

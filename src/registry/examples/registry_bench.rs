@@ -16,12 +16,16 @@
 //! afterwards; default a temporary folder that is deleted), `--serve-arg
 //! ARG` (repeatable, passed to `yanzheng serve`), `--skip-import` (reuse
 //! `--work DIR`'s SQLite database).
+//!
+//! `--soak SECONDS` replaces the two load phases by one lookup load of that
+//! length with the server's memory sampled every 30 s: requests served,
+//! errors, RSS at the start and the end (docs/security.md).
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -54,6 +58,7 @@ struct Options {
     work: Option<PathBuf>,
     serve_args: Vec<String>,
     skip_import: bool,
+    soak: Option<u64>,
 }
 
 fn parse_args() -> Result<Options> {
@@ -67,6 +72,7 @@ fn parse_args() -> Result<Options> {
         work: None,
         serve_args: Vec::new(),
         skip_import: false,
+        soak: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
@@ -83,6 +89,7 @@ fn parse_args() -> Result<Options> {
             "--work" => o.work = Some(PathBuf::from(val()?)),
             "--serve-arg" => o.serve_args.push(val()?),
             "--skip-import" => o.skip_import = true,
+            "--soak" => o.soak = Some(val()?.parse().map_err(|e| format!("--soak: {e}"))?),
             other => return Err(format!("unknown option {other}")),
         }
     }
@@ -311,6 +318,9 @@ struct Load {
     statuses: std::collections::BTreeMap<u16, u64>,
     latencies_us: Vec<u32>,
     seconds: f64,
+    /// (seconds into the counted load, requests so far, errors so far,
+    /// server RSS MiB), when sampling was asked for.
+    samples: Vec<(f64, u64, u64, f64)>,
 }
 
 impl Load {
@@ -370,7 +380,15 @@ async fn read_response(s: &mut TcpStream, buf: &mut Vec<u8>) -> std::io::Result<
 
 /// Keep-alive connections, each sending its next request when the last
 /// answer is in, for `seconds` (after a 2-second warm-up that is not counted).
-fn load(addr: SocketAddr, requests: Arc<Vec<Vec<u8>>>, conns: usize, seconds: u64) -> Load {
+/// With `sample_pid`, the server's RSS and the running counts are sampled at
+/// the start and every 30 s.
+fn load(
+    addr: SocketAddr,
+    requests: Arc<Vec<Vec<u8>>>,
+    conns: usize,
+    seconds: u64,
+    sample_pid: Option<u32>,
+) -> Load {
     let rt = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -381,11 +399,15 @@ fn load(addr: SocketAddr, requests: Arc<Vec<Vec<u8>>>, conns: usize, seconds: u6
     rt.block_on(async move {
         let counting = Arc::new(AtomicBool::new(false));
         let stop = Arc::new(AtomicBool::new(false));
+        let done = Arc::new(AtomicU64::new(0));
+        let failed = Arc::new(AtomicU64::new(0));
         let mut tasks = Vec::new();
         for c in 0..conns {
             let requests = Arc::clone(&requests);
             let counting = Arc::clone(&counting);
             let stop = Arc::clone(&stop);
+            let done = Arc::clone(&done);
+            let failed = Arc::clone(&failed);
             tasks.push(tokio::spawn(async move {
                 let mut lat = Vec::with_capacity(400_000 / conns.max(1));
                 let mut statuses = std::collections::BTreeMap::new();
@@ -416,14 +438,17 @@ fn load(addr: SocketAddr, requests: Arc<Vec<Vec<u8>>>, conns: usize, seconds: u6
                                 lat.push(us);
                                 found += u64::from(is_found);
                                 *statuses.entry(status).or_insert(0u64) += 1;
+                                done.fetch_add(1, Ordering::Relaxed);
                                 if status != 200 {
                                     errors += 1;
+                                    failed.fetch_add(1, Ordering::Relaxed);
                                 }
                             }
                         }
                         Err(_) => {
                             if on {
                                 errors += 1;
+                                failed.fetch_add(1, Ordering::Relaxed);
                             }
                             buf.clear();
                             conn = TcpStream::connect(addr).await.ok();
@@ -436,7 +461,24 @@ fn load(addr: SocketAddr, requests: Arc<Vec<Vec<u8>>>, conns: usize, seconds: u6
         tokio::time::sleep(Duration::from_secs(2)).await;
         counting.store(true, Ordering::Relaxed);
         let started = Instant::now();
-        tokio::time::sleep(Duration::from_secs(seconds)).await;
+        let mut samples = Vec::new();
+        let sample = |samples: &mut Vec<(f64, u64, u64, f64)>| {
+            if let Some(pid) = sample_pid {
+                samples.push((
+                    started.elapsed().as_secs_f64(),
+                    done.load(Ordering::Relaxed),
+                    failed.load(Ordering::Relaxed),
+                    rss(pid).0,
+                ));
+            }
+        };
+        sample(&mut samples);
+        let end = started + Duration::from_secs(seconds);
+        while Instant::now() < end {
+            let next = (Instant::now() + Duration::from_secs(30)).min(end);
+            tokio::time::sleep_until(next.into()).await;
+            sample(&mut samples);
+        }
         counting.store(false, Ordering::Relaxed);
         let elapsed = started.elapsed().as_secs_f64();
         stop.store(true, Ordering::Relaxed);
@@ -447,6 +489,7 @@ fn load(addr: SocketAddr, requests: Arc<Vec<Vec<u8>>>, conns: usize, seconds: u6
             statuses: Default::default(),
             latencies_us: Vec::new(),
             seconds: elapsed,
+            samples,
         };
         for t in tasks {
             if let Ok((lat, statuses, errors, found)) = t.await {
@@ -478,7 +521,58 @@ struct Row {
     fixed_cpu_us: f64,
 }
 
-fn run_backend(o: &Options, work: &Path, backend: &str) -> Result<Row> {
+/// The soak: one long lookup load with the server's memory sampled.
+fn soak(o: &Options, backend: &str, server: &Server, seconds: u64) {
+    let pid = server.child.id();
+    eprintln!(
+        "[{backend}] soak: lookups, {} connections, {seconds} s",
+        o.connections
+    );
+    let bodies = Arc::new(lookup_bodies(o.rows, 200_000));
+    let load_before = load_average();
+    let cpu0 = cpu_seconds(pid);
+    let l = load(server.addr, bodies, o.connections, seconds, Some(pid));
+    let cpu = cpu_seconds(pid) - cpu0;
+    println!(
+        "soak, {backend}: {} rows, {seconds} s of lookups on {} keep-alive connections, \
+         server RUST_LOG={}, load average before {load_before}\n",
+        o.rows, o.connections, o.log
+    );
+    println!("| s | requests so far | errors so far | server RSS MiB |");
+    println!("|---|---|---|---|");
+    for (t, n, e, m) in &l.samples {
+        println!("| {t:.0} | {n} | {e} | {m:.1} |");
+    }
+    let (first, last) = match (l.samples.first(), l.samples.last()) {
+        (Some(f), Some(l)) => (f.3, l.3),
+        _ => (0.0, 0.0),
+    };
+    let mut answers: Vec<String> = l
+        .statuses
+        .iter()
+        .map(|(s, n)| format!("{s}: {n}"))
+        .collect();
+    answers.push(format!(
+        "found {:.0}%",
+        100.0 * l.found as f64 / l.requests.max(1) as f64
+    ));
+    println!(
+        "\nrequests {} ({:.0}/s), errors {}, answers {}, p50 {:.2} ms, p99 {:.2} ms, \
+         p99.9 {:.2} ms, server CPU {cpu:.1} s; RSS {first:.1} MiB at the start, \
+         {last:.1} MiB at the end ({:+.1} MiB), peak {:.1} MiB",
+        l.requests,
+        l.rate(),
+        l.errors,
+        answers.join(", "),
+        l.pct(0.50),
+        l.pct(0.99),
+        l.pct(0.999),
+        last - first,
+        rss(pid).1,
+    );
+}
+
+fn run_backend(o: &Options, work: &Path, backend: &str) -> Result<Option<Row>> {
     let mut pg = None;
     let db = match backend {
         "sqlite" => {
@@ -527,6 +621,12 @@ fn run_backend(o: &Options, work: &Path, backend: &str) -> Result<Row> {
 
     let server = start_server(o, work, &db)?;
     let pid = server.child.id();
+    if let Some(seconds) = o.soak {
+        soak(o, backend, &server, seconds);
+        drop(server);
+        drop(pg);
+        return Ok(None);
+    }
     eprintln!(
         "[{backend}] lookups, {} connections, {} s",
         o.connections, o.seconds
@@ -534,7 +634,7 @@ fn run_backend(o: &Options, work: &Path, backend: &str) -> Result<Row> {
     let bodies = Arc::new(lookup_bodies(o.rows, 200_000));
     let load_before = load_average();
     let cpu0 = cpu_seconds(pid);
-    let lookup = load(server.addr, bodies, o.connections, o.seconds);
+    let lookup = load(server.addr, bodies, o.connections, o.seconds, None);
     // Includes the 2-second warm-up: per request, count those requests too.
     let lookup_cpu_us = (cpu_seconds(pid) - cpu0) * 1e6
         / (lookup.requests as f64 * (o.seconds as f64 + 2.0) / o.seconds as f64).max(1.0);
@@ -548,13 +648,13 @@ fn run_backend(o: &Options, work: &Path, backend: &str) -> Result<Row> {
         b"GET /index.html HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".to_vec()
     ]);
     let cpu0 = cpu_seconds(pid);
-    let fixed = load(server.addr, get, o.connections, o.seconds);
+    let fixed = load(server.addr, get, o.connections, o.seconds, None);
     let fixed_cpu_us = (cpu_seconds(pid) - cpu0) * 1e6
         / (fixed.requests as f64 * (o.seconds as f64 + 2.0) / o.seconds as f64).max(1.0);
     let fixed_rss = rss(pid);
     drop(server);
     drop(pg);
-    Ok(Row {
+    Ok(Some(Row {
         backend: backend.to_string(),
         import_rows_s: o.rows as f64 / import_s,
         import_s,
@@ -566,7 +666,7 @@ fn run_backend(o: &Options, work: &Path, backend: &str) -> Result<Row> {
         load_before,
         lookup_cpu_us,
         fixed_cpu_us,
-    })
+    }))
 }
 
 fn main() -> std::process::ExitCode {
@@ -722,7 +822,13 @@ fn real_main() -> Result<()> {
 
     let mut rows = Vec::new();
     for b in &o.backends {
-        rows.push(run_backend(&o, &work, b)?);
+        rows.extend(run_backend(&o, &work, b)?);
+    }
+    if o.soak.is_some() {
+        if temp {
+            let _ = std::fs::remove_dir_all(&work);
+        }
+        return Ok(());
     }
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .unwrap_or_default()

@@ -11,6 +11,7 @@ use web_sys::{Element, HtmlInputElement, HtmlTextAreaElement, HtmlVideoElement};
 use yanzheng_core::messages::Lang;
 use yew::prelude::*;
 
+use crate::camera::CameraError;
 use crate::crew;
 use crate::embed::{EmbedParams, ResizeMessage, VerdictMessage};
 use crate::platform::web::camera::CameraScanner;
@@ -108,9 +109,17 @@ impl CameraShell {
                     keep_going
                 })
             };
+            let on_ended: Rc<dyn Fn()> = {
+                let this = this.clone();
+                Rc::new(move || {
+                    this.wanted.set(false);
+                    this.dispatcher
+                        .dispatch(Action::CameraFailed(CameraError::Ended));
+                })
+            };
             match this
                 .scanner
-                .start(video, this.decoder.clone(), on_code)
+                .start(video, this.decoder.clone(), on_code, on_ended)
                 .await
             {
                 Ok(Some(info)) => this.dispatcher.dispatch(Action::CameraOn {

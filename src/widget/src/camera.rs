@@ -18,6 +18,9 @@ pub enum CameraError {
     /// This browser or page cannot use a camera (no `mediaDevices`: an old
     /// browser or a page not served over HTTPS).
     Unsupported,
+    /// The camera ran and then stopped: unplugged, taken by another app,
+    /// or switched off by the system (its track ended).
+    Ended,
     /// Anything else; the browser's words are kept as a detail.
     Other(String),
 }
@@ -46,6 +49,7 @@ impl CameraError {
             CameraError::NotFound => "not_found",
             CameraError::Busy => "busy",
             CameraError::Unsupported => "unsupported",
+            CameraError::Ended => "ended",
             CameraError::Other(_) => "other",
         }
     }

@@ -102,6 +102,8 @@ pub enum Msg {
     CameraUnsupported,
     /// Any other camera failure.
     CameraOther,
+    /// The camera stopped by itself while scanning.
+    CameraEnded,
     /// The other ways in, after a camera failure.
     CameraFallback,
     /// The manual-entry form's heading.
@@ -286,6 +288,10 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             "This browser or page cannot use the camera (it needs a recent browser and an HTTPS address).",
         ),
         Msg::CameraOther => ("摄像头无法启动。", "The camera could not start."),
+        Msg::CameraEnded => (
+            "摄像头在扫描中停止了（可能被拔出、被其他应用占用或被系统关闭）。可以重新打开摄像头。",
+            "The camera stopped while scanning (it may have been disconnected, taken by another app or switched off by the system). You can open it again.",
+        ),
         Msg::CameraFallback => (
             "您仍可以拍摄或选择二维码照片，或在下方输入证号和姓名在线查询。",
             "You can still take or choose a photo of the QR code, or type the number and name below to look it up online.",
@@ -530,6 +536,7 @@ mod tests {
             Msg::CameraDenied,
             Msg::CameraNotFound,
             Msg::CameraBusy,
+            Msg::CameraEnded,
             Msg::CameraFallback,
         ] {
             assert_ne!(t(Lang::Zh, m), t(Lang::En, m));

@@ -498,6 +498,7 @@ fn camera_error_msg(e: &CameraError) -> Msg {
         CameraError::Busy => Msg::CameraBusy,
         CameraError::Unsupported => Msg::CameraUnsupported,
         CameraError::Other(_) => Msg::CameraOther,
+        CameraError::Ended => Msg::CameraEnded,
     }
 }
 

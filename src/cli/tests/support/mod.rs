@@ -225,6 +225,12 @@ impl Server {
         }
     }
 
+    /// Kills the server with SIGKILL, as a crash or an OOM kill would.
+    pub fn kill(mut self) {
+        self.child.kill().expect("SIGKILL");
+        let _ = self.child.wait();
+    }
+
     /// What the server logged so far.
     pub fn log_text(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()

@@ -12,7 +12,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
     CanvasRenderingContext2d, HtmlCanvasElement, HtmlVideoElement, MediaDeviceInfo,
-    MediaDeviceKind, MediaStream, MediaStreamConstraints, MediaStreamTrack,
+    MediaDeviceKind, MediaStream, MediaStreamConstraints, MediaStreamTrack, MediaStreamTrackState,
 };
 
 use super::decoder::Decoder;
@@ -75,11 +75,14 @@ impl CameraScanner {
     /// Opens the camera into `video` and starts decoding frames; `on_code`
     /// gets the first code found, after the camera has been stopped.
     /// `Ok(None)`: stopped or restarted while the permission prompt was up.
+    /// `on_ended` is called (after the camera has been released) if the
+    /// camera stops by itself: its track ended.
     pub async fn start(
         &self,
         video: HtmlVideoElement,
         decoder: Decoder,
         on_code: Rc<dyn Fn(String) -> bool>,
+        on_ended: Rc<dyn Fn()>,
     ) -> Result<Option<CameraInfo>, CameraError> {
         self.stop();
         let session = {
@@ -122,13 +125,24 @@ impl CameraScanner {
             inner.stream = Some(stream);
             inner.video = Some(video);
         }
-        self.start_ticking(session, decoder, on_code);
+        self.start_ticking(session, decoder, on_code, on_ended);
         Ok(Some(CameraInfo { torch, cameras }))
     }
 
-    fn start_ticking(&self, session: u64, decoder: Decoder, on_code: Rc<dyn Fn(String) -> bool>) {
+    fn start_ticking(
+        &self,
+        session: u64,
+        decoder: Decoder,
+        on_code: Rc<dyn Fn(String) -> bool>,
+        on_ended: Rc<dyn Fn()>,
+    ) {
         let this = self.clone();
         let tick = Closure::<dyn FnMut()>::new(move || {
+            if this.ended(session) {
+                this.stop();
+                on_ended();
+                return;
+            }
             this.tick(session, &decoder, &on_code);
         });
         let Some(window) = web_sys::window() else {
@@ -143,6 +157,19 @@ impl CameraScanner {
         let mut inner = self.inner.borrow_mut();
         inner.timer = id;
         inner.tick = Some(tick);
+    }
+
+    /// Whether this session's camera stopped by itself: its video track
+    /// ended (checked on every tick rather than by the `ended` event, which
+    /// some browsers do not fire for every way a camera goes away).
+    fn ended(&self, session: u64) -> bool {
+        let inner = self.inner.borrow();
+        inner.session == session
+            && inner
+                .stream
+                .as_ref()
+                .and_then(first_track)
+                .is_none_or(|t| t.ready_state() == MediaStreamTrackState::Ended)
     }
 
     /// One timer tick: if the decoder is free, send it the current frame.
