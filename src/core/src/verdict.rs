@@ -184,7 +184,8 @@ pub struct NamedCode {
 }
 
 impl NamedCode {
-    fn of(table: &'static [catalog::Entry], code: u16) -> NamedCode {
+    /// `code` named from a catalogue `table` in both languages.
+    pub fn of(table: &'static [catalog::Entry], code: u16) -> NamedCode {
         NamedCode {
             code,
             zh: catalog::name(table, code, true),

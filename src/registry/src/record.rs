@@ -3,7 +3,7 @@
 //! or name.
 
 use serde::{Deserialize, Serialize};
-use yanzheng_core::catalog::{self, Entry};
+use yanzheng_core::catalog;
 use yanzheng_core::cert::{mask_name, mask_number};
 use yanzheng_core::verdict::NamedCode;
 use yanzheng_core::{CertKind, Certificate, Date, UnixTime};
@@ -170,14 +170,6 @@ pub struct FoundCertificate {
     pub updated_at: String,
 }
 
-fn named(table: &'static [Entry], code: Option<u16>) -> Option<NamedCode> {
-    code.map(|code| NamedCode {
-        code,
-        zh: catalog::name(table, code, true),
-        en: catalog::name(table, code, false),
-    })
-}
-
 impl FoundCertificate {
     /// The answer for a stored record; `revoked_now` is what the current
     /// revocation list says about it.
@@ -192,11 +184,11 @@ impl FoundCertificate {
             cert_id: u64::try_from(r.cert_id).unwrap_or_default(),
             name_masked: r.name_masked.clone(),
             number_masked: r.number_masked.clone(),
-            category: named(catalog::CATEGORIES, f.category),
-            item: named(catalog::ITEMS, f.item),
+            category: f.category.map(|v| NamedCode::of(catalog::CATEGORIES, v)),
+            item: f.item.map(|v| NamedCode::of(catalog::ITEMS, v)),
             employer: f.employer.clone(),
-            role: named(catalog::ROLES, f.role),
-            industry: named(catalog::INDUSTRIES, f.industry),
+            role: f.role.map(|v| NamedCode::of(catalog::ROLES, v)),
+            industry: f.industry.map(|v| NamedCode::of(catalog::INDUSTRIES, v)),
             first_issued: f.first_issued,
             valid_from: f.valid_from,
             valid_until: f.valid_until,
