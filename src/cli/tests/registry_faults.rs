@@ -194,6 +194,49 @@ fn past_the_connection_cap_clients_get_503_and_service_resumes() {
 }
 
 #[test]
+fn a_connection_flood_past_the_open_file_limit_gets_503_not_silence() {
+    // 256 descriptors: the cap drops to 128 so that connections can never
+    // use them all up.
+    let w = world();
+    let db = Backend::Sqlite.fresh_db(w.root());
+    let demo = w.demo();
+    let demo = demo.to_str().expect("utf-8 path");
+    let s = Server::start_with_open_files(
+        w.root(),
+        256,
+        &[
+            "--demo",
+            demo,
+            "--www",
+            "www",
+            "--db",
+            &db,
+            "--header-timeout",
+            "3",
+        ],
+    );
+    wait_until(5, "the cap lowered in the log", || {
+        s.log_text().contains("lowering the cap")
+    });
+    // 300 silent connections: more than the process could hold.
+    let flood: Vec<TcpStream> = (0..300).map(|_| connect(s.addr)).collect();
+    std::thread::sleep(Duration::from_millis(500));
+    // A new client gets an answer at once: "busy", not a hang.
+    let t = Instant::now();
+    let r = s.get("/healthz");
+    assert_eq!(r.status, 503, "{}", r.text());
+    assert!(t.elapsed() < Duration::from_secs(2), "{:?}", t.elapsed());
+    assert_eq!(r.json()["error"], "busy");
+    // The server never ran out of descriptors.
+    assert!(!s.log_text().contains("accept failed"), "{}", s.log_text());
+    drop(flood);
+    wait_until(10, "service after the flood", || {
+        s.get("/healthz").status == 200
+    });
+    s.stop();
+}
+
+#[test]
 fn a_client_that_stops_reading_is_dropped() {
     // A 64 MiB file: far more than the socket buffers hold.
     let www = world().root().join("www");

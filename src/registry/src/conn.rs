@@ -8,10 +8,11 @@
 //!   connection and says nothing is closed.
 //! - **Write stall timeout:** a response the client stops reading is given
 //!   up after [`ConnLimits::write_stall`] without progress.
-//! - **Connection cap:** at most [`ConnLimits::max_connections`] at once;
-//!   past that a new connection is answered `503` with `Retry-After` at once
-//!   and closed, so the listen queue never fills with clients that will time
-//!   out anyway.
+//! - **Connection cap:** at most [`ConnLimits::max_connections`] at once,
+//!   lowered to leave room under the process's open-file limit; past that a
+//!   new connection is answered `503` with `Retry-After` at once and closed,
+//!   so the listen queue never fills with clients that will time out anyway
+//!   and `accept` never runs out of descriptors.
 //! - **Graceful shutdown:** no new connections; idle ones are closed,
 //!   requests in flight finish (for at most [`ConnLimits::drain`]).
 //!
@@ -74,6 +75,41 @@ fn busy_response() -> Vec<u8> {
     .into_bytes()
 }
 
+/// Descriptors kept free for everything that is not a client connection:
+/// the listener, database files and sockets, the widget's files being sent,
+/// logs.
+const DESCRIPTOR_RESERVE: u64 = 128;
+
+/// The process's soft limit on open files (Linux: `/proc/self/limits`).
+fn open_file_limit() -> Option<u64> {
+    let text = std::fs::read_to_string("/proc/self/limits").ok()?;
+    parse_open_file_limit(&text)
+}
+
+fn parse_open_file_limit(limits: &str) -> Option<u64> {
+    let line = limits.lines().find(|l| l.starts_with("Max open files"))?;
+    line["Max open files".len()..]
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}
+
+/// The connection cap actually used: `wanted`, lowered so that connections
+/// alone can never exhaust the process's descriptors (an `accept` failing
+/// with "too many open files" would stall every client, not just the new
+/// ones).
+pub fn effective_cap(wanted: usize, open_files: Option<u64>) -> usize {
+    let wanted = wanted.max(1);
+    match open_files {
+        Some(limit) => {
+            let room = limit.saturating_sub(DESCRIPTOR_RESERVE).max(16);
+            wanted.min(usize::try_from(room).unwrap_or(usize::MAX))
+        }
+        None => wanted,
+    }
+}
+
 /// Serves `router` on `listener` until `shutdown` resolves, then drains.
 pub async fn serve_connections(
     listener: TcpListener,
@@ -87,7 +123,16 @@ pub async fn serve_connections(
         .keep_alive(true);
     let graceful = GracefulShutdown::new();
     let busy = busy_response();
-    let slots = Arc::new(Semaphore::new(limits.max_connections.max(1)));
+    let cap = effective_cap(limits.max_connections, open_file_limit());
+    if cap < limits.max_connections {
+        tracing::warn!(
+            wanted = limits.max_connections,
+            cap,
+            "the open-file limit is too low for the connection cap; lowering the cap \
+             (raise `ulimit -n` to serve more at once)"
+        );
+    }
+    let slots = Arc::new(Semaphore::new(cap));
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
         let accepted = tokio::select! {
@@ -249,6 +294,19 @@ impl AsyncWrite for StallGuard {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_cap_leaves_descriptors_for_everything_else() {
+        let limits = "Limit                     Soft Limit           Hard Limit           Units     \n\
+                      Max open files            1024                 524288               files     \n";
+        assert_eq!(parse_open_file_limit(limits), Some(1024));
+        assert_eq!(effective_cap(4096, Some(1024)), 896);
+        assert_eq!(effective_cap(100, Some(1024)), 100);
+        assert_eq!(effective_cap(4096, Some(64)), 16);
+        assert_eq!(effective_cap(4096, None), 4096);
+        assert_eq!(effective_cap(0, None), 1);
+        assert_eq!(parse_open_file_limit("Max open files unlimited"), None);
+    }
 
     #[test]
     fn the_busy_answer_is_well_formed() {

@@ -161,12 +161,26 @@ impl Server {
     /// Starts `yanzheng serve ARGS --addr 127.0.0.1:0` in `dir` and waits for
     /// its `serving` line.
     pub fn start(dir: &Path, args: &[&str]) -> Server {
+        Server::spawn(dir, Command::new(BIN), args)
+    }
+
+    /// As [`Server::start`], with the process's open-file limit set to
+    /// `nofile` (`ulimit -n`, then the server replaces the shell).
+    pub fn start_with_open_files(dir: &Path, nofile: u32, args: &[&str]) -> Server {
+        let mut sh = Command::new("sh");
+        sh.arg("-c")
+            .arg(format!("ulimit -n {nofile} && exec \"$0\" \"$@\""))
+            .arg(BIN);
+        Server::spawn(dir, sh, args)
+    }
+
+    fn spawn(dir: &Path, mut command: Command, args: &[&str]) -> Server {
         static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
         let log = dir.join(format!(
             "serve-{}.log",
             N.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
         ));
-        let mut child = Command::new(BIN)
+        let mut child = command
             .arg("serve")
             .args(args)
             .args(["--addr", "127.0.0.1:0"])
