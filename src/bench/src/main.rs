@@ -14,6 +14,12 @@
 //! The samples folder is `$YANZHENG_SHARED/qr-samples`, else the first
 //! `shared/qr-samples` walking up from the current directory, else
 //! `/work/shared/qr-samples`.
+//!
+//! With frames on, it also decodes the inputs the `qr_image` fuzz target
+//! found slow (`tests/fuzz/regressions/qr_image/`: a 4-byte size, then
+//! pixels repeated to fill it, as the target reads them), at their own size
+//! and repeated over a 1280x720 frame: no code in them, only the time they
+//! cost.
 
 mod frames;
 mod report;
@@ -117,6 +123,31 @@ fn main() {
                 sample: Some(s),
             });
         }
+        for (label, image) in fuzz_found_slow() {
+            let frame = Luma {
+                width: 1280,
+                height: 720,
+                pixels: image
+                    .pixels
+                    .iter()
+                    .copied()
+                    .cycle()
+                    .take(1280 * 720)
+                    .collect(),
+            };
+            cases.push(Case {
+                group: "hostile/fuzz-found-slow".into(),
+                label: label.clone(),
+                image,
+                sample: None,
+            });
+            cases.push(Case {
+                group: "hostile/fuzz-found-slow-1280x720".into(),
+                label: format!("frame:{label}"),
+                image: frame,
+                sample: None,
+            });
+        }
         for i in 0..EMPTY_FRAMES {
             cases.push(Case {
                 group: "frames-1280x720/no-code".into(),
@@ -168,6 +199,44 @@ fn main() {
     } else {
         println!("\n(wasm skipped: build src/bench/wasm and pass --wasm DIR)");
     }
+}
+
+/// The `qr_image` fuzz target's slow finds, as the target reads them.
+fn fuzz_found_slow() -> Vec<(String, Luma)> {
+    let dir =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fuzz/regressions/qr_image");
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return Vec::new();
+    };
+    let mut out: Vec<(String, Luma)> = entries
+        .filter_map(Result::ok)
+        .filter_map(|e| {
+            let data = std::fs::read(e.path()).ok()?;
+            let (size, pixels) = data.split_first_chunk::<4>()?;
+            let width = usize::from(u16::from_le_bytes([size[0], size[1]]) % 321);
+            let height = usize::from(u16::from_le_bytes([size[2], size[3]]) % 321);
+            if pixels.is_empty() || width * height == 0 {
+                return None;
+            }
+            let pixels = pixels
+                .iter()
+                .copied()
+                .cycle()
+                .take(width * height)
+                .collect();
+            let label = format!("fuzz:{}", e.file_name().to_string_lossy());
+            Some((
+                label,
+                Luma {
+                    width,
+                    height,
+                    pixels,
+                },
+            ))
+        })
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
 }
 
 fn pipeline(img: &Luma) -> Vec<Vec<u8>> {
@@ -235,7 +304,7 @@ fn report_all(title: &str, cases: &[Case], outcomes: &[Outcome]) {
         .map(|(c, o)| judge(c, o))
         .collect();
     let photos = |g: &str| is_photo(g);
-    let all = |g: &str| !g.starts_with("frames");
+    let all = |g: &str| !g.starts_with("frames") && !g.starts_with("hostile");
     report::print_table(
         title,
         &judged,

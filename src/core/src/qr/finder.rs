@@ -178,11 +178,24 @@ fn row_runs(row: &[u8], runs: &mut Vec<(usize, usize)>) {
     }
 }
 
+/// Most distinct finders kept per polarity. A card's picture has a few
+/// dozen finder-like spots at most; a picture of repeating clutter (a
+/// fuzzer's favourite) can have thousands, and every hit is compared with
+/// every finder kept.
+const MAX_FINDERS: usize = 2048;
+
 /// Adds a confirmed hit to the finder it belongs to, or as a new one.
 fn merge(found: &mut Vec<Finder>, f: Finder) {
     for g in found.iter_mut() {
         let m = g.module.max(f.module);
-        if g.c.dist(f.c) <= 1.5 * m && g.module.max(f.module) <= 1.6 * g.module.min(f.module) {
+        let (dx, dy) = (g.c.x - f.c.x, g.c.y - f.c.y);
+        let reach = 1.5 * m;
+        // Squared distances: this runs for every hit against every finder.
+        if dx.abs() <= reach
+            && dy.abs() <= reach
+            && dx * dx + dy * dy <= reach * reach
+            && g.module.max(f.module) <= 1.6 * g.module.min(f.module)
+        {
             let (a, b) = (f64::from(g.hits), 1.0);
             g.c = Pt::new(
                 (g.c.x * a + f.c.x * b) / (a + b),
@@ -193,7 +206,9 @@ fn merge(found: &mut Vec<Finder>, f: Finder) {
             return;
         }
     }
-    found.push(f);
+    if found.len() < MAX_FINDERS {
+        found.push(f);
+    }
 }
 
 /// Three finders as they sit in a code: top-left (the corner), top-right,
@@ -402,6 +417,36 @@ fn arrange(a: Finder, b: Finder, c: Finder) -> Option<Triple> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn finders_are_merged_by_distance_and_capped() {
+        let at = |x: f64, y: f64| Finder {
+            c: Pt::new(x, y),
+            module: 2.0,
+            hits: 1,
+        };
+        let mut found = Vec::new();
+        merge(&mut found, at(10.0, 10.0));
+        // Within 1.5 modules (3 px): the same finder, its centre averaged.
+        merge(&mut found, at(12.0, 11.0));
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].hits, 2);
+        assert!((found[0].c.x - 11.0).abs() < 1e-9);
+        // 3.2 px away diagonally but under 3 px on each axis: another one.
+        merge(&mut found, at(13.3, 13.3));
+        assert_eq!(found.len(), 2);
+        // Clutter: thousands of distinct spots stop at the cap.
+        for i in 0..(MAX_FINDERS + 500) {
+            merge(
+                &mut found,
+                at(
+                    100.0 + 10.0 * (i % 100) as f64,
+                    100.0 + 10.0 * (i / 100) as f64,
+                ),
+            );
+        }
+        assert_eq!(found.len(), MAX_FINDERS);
+    }
 
     #[test]
     fn row_runs_match_a_plain_scan() {

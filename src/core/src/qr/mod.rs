@@ -94,10 +94,21 @@ pub fn decode_luma(width: usize, height: usize, luma: &[u8]) -> Result<Vec<Decod
 }
 
 /// Most grid fits (a version, with or without the alignment pattern, for one
-/// finder triple) one call may try. Every code the samples read needs well
-/// under this; an image that reads nothing would otherwise try every triple
-/// times every version in every pass (hundreds of fits).
+/// finder triple) one call may try, counted in fits of version 10 or below.
+/// Every code the samples read needs well under this; an image that reads
+/// nothing would otherwise try every triple times every version in every
+/// pass (hundreds of fits).
 const MAX_FITS: usize = 160;
+
+/// What one fit of `version` costs from the budget: its grid's modules in
+/// units of a version-10 grid (57x57), rounded up. Refining and sampling
+/// a grid cost in proportion to its modules, so an image full of finder-like
+/// clutter that suggests large versions (a fuzzed picture took 350 ms with
+/// every fit counted as one) is held to about the time of small ones.
+fn fit_cost(version: usize) -> usize {
+    let side = sample::side(version);
+    (side * side).div_ceil(57 * 57).max(1)
+}
 
 /// What one call may still spend.
 struct Budget {
@@ -105,12 +116,12 @@ struct Budget {
 }
 
 impl Budget {
-    /// Takes one fit from the budget; false when none is left.
-    fn take(&mut self) -> bool {
-        if self.fits == 0 {
+    /// Takes `cost` from the budget; false (taking nothing) if less is left.
+    fn take(&mut self, cost: usize) -> bool {
+        if self.fits < cost {
             return false;
         }
-        self.fits -= 1;
+        self.fits -= cost;
         true
     }
 }
@@ -319,7 +330,7 @@ fn read_triple(
             if !use_alignment && ver < 2 {
                 continue;
             }
-            if !budget.take() {
+            if !budget.take(fit_cost(ver)) {
                 return None;
             }
             let Some(h) = sample::fit(bits, t, ver, use_alignment) else {
@@ -360,6 +371,20 @@ fn read_triple(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn large_versions_cost_more_of_the_budget() {
+        assert_eq!(fit_cost(1), 1);
+        assert_eq!(fit_cost(10), 1);
+        assert_eq!(fit_cost(11), 2);
+        assert_eq!(fit_cost(20), 3);
+        assert_eq!(fit_cost(40), 10);
+        let mut b = Budget { fits: 12 };
+        assert!(b.take(fit_cost(40)));
+        assert!(!b.take(fit_cost(40)), "2 left, a version-40 fit costs 10");
+        assert!(b.take(fit_cost(5)) && b.take(fit_cost(5)));
+        assert!(!b.take(1));
+    }
 
     /// A code rendered at `px` pixels a module with a 4-module quiet zone.
     fn render(
