@@ -5,6 +5,7 @@
 
 mod support;
 
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -391,6 +392,60 @@ fn big_csv(n: usize) -> String {
     s
 }
 
+/// `yanzheng import big.csv` in `d` into `db`, `batch` rows a transaction,
+/// running in the background.
+fn start_big_import(d: &Path, db: &str, batch: usize) -> std::process::Child {
+    Command::new(BIN)
+        .args([
+            "import",
+            "big.csv",
+            "--db",
+            db,
+            "--data",
+            "demo",
+            "--batch-size",
+        ])
+        .arg(batch.to_string())
+        .current_dir(d)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn import")
+}
+
+/// The same import to its end; its standard output.
+fn import_big_again(d: &Path, db: &str, batch: usize) -> (String, String) {
+    let batch = batch.to_string();
+    yz_expect(
+        d,
+        &[
+            "import",
+            "big.csv",
+            "--db",
+            db,
+            "--data",
+            "demo",
+            "--batch-size",
+            &batch,
+        ],
+        0,
+    )
+}
+
+/// Reopens `db` after a crash: its integrity check must pass; its rows.
+fn rows_after_a_crash(db: &str) -> u64 {
+    block_on(async {
+        let dbh = Database::open(db, OpenOptions::default())
+            .await
+            .expect("reopen after the kill");
+        dbh.integrity_check().await.expect("integrity");
+        let n = dbh.count().await.expect("count");
+        dbh.close().await;
+        n
+    })
+}
+
 #[test]
 fn sigkill_during_a_large_import_leaves_whole_batches_and_a_rerun_completes() {
     const ROWS: usize = 50_000;
@@ -400,23 +455,7 @@ fn sigkill_during_a_large_import_leaves_whole_batches_and_a_rerun_completes() {
         let d = w.root();
         let db = backend.fresh_db(d);
         std::fs::write(d.join("big.csv"), big_csv(ROWS)).expect("csv");
-        let mut child = Command::new(BIN)
-            .args([
-                "import",
-                "big.csv",
-                "--db",
-                &db,
-                "--data",
-                "demo",
-                "--batch-size",
-            ])
-            .arg(BATCH.to_string())
-            .current_dir(d)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("spawn import");
+        let mut child = start_big_import(d, &db, BATCH);
         // Kill it once a few batches are in, well before the end.
         let deadline = Instant::now() + Duration::from_secs(120);
         let killed_at = block_on(async {
@@ -448,15 +487,7 @@ fn sigkill_during_a_large_import_leaves_whole_batches_and_a_rerun_completes() {
         );
 
         // After the crash: a consistent database holding whole batches only.
-        let after = block_on(async {
-            let dbh = Database::open(&db, OpenOptions::default())
-                .await
-                .expect("reopen after the kill");
-            dbh.integrity_check().await.expect("integrity");
-            let n = dbh.count().await.expect("count");
-            dbh.close().await;
-            n
-        });
+        let after = rows_after_a_crash(&db);
         assert!(after >= killed_at && after < ROWS as u64, "{after}");
         eprintln!("{backend:?}: killed at {killed_at}, {after} rows after the kill");
         assert_eq!(
@@ -466,20 +497,7 @@ fn sigkill_during_a_large_import_leaves_whole_batches_and_a_rerun_completes() {
         );
 
         // The re-run completes: what is there stays, the rest is added.
-        let (out, _) = yz_expect(
-            d,
-            &[
-                "import",
-                "big.csv",
-                "--db",
-                &db,
-                "--data",
-                "demo",
-                "--batch-size",
-                "500",
-            ],
-            0,
-        );
+        let (out, _) = import_big_again(d, &db, BATCH);
         assert!(
             out.contains(&format!(
                 "{ROWS} certificates imported ({} new or changed, {after} unchanged), 0 bad rows",
@@ -575,23 +593,7 @@ fn sigkill_of_a_loaded_server_and_a_running_import_then_restart_loses_nothing() 
             .collect();
 
         // An import writing at the same time.
-        let mut import = Command::new(BIN)
-            .args([
-                "import",
-                "big.csv",
-                "--db",
-                &db,
-                "--data",
-                "demo",
-                "--batch-size",
-            ])
-            .arg(BATCH.to_string())
-            .current_dir(d)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("spawn import");
+        let mut import = start_big_import(d, &db, BATCH);
         let deadline = Instant::now() + Duration::from_secs(120);
         let at_kill = block_on(async {
             let dbh = Database::open(&db, OpenOptions::default())
@@ -628,15 +630,7 @@ fn sigkill_of_a_loaded_server_and_a_running_import_then_restart_loses_nothing() 
         );
 
         // Restart: the database is consistent and holds whole batches only.
-        let after = block_on(async {
-            let dbh = Database::open(&db, OpenOptions::default())
-                .await
-                .expect("reopen after the kill");
-            dbh.integrity_check().await.expect("integrity");
-            let n = dbh.count().await.expect("count");
-            dbh.close().await;
-            n
-        });
+        let after = rows_after_a_crash(&db);
         eprintln!(
             "{backend:?}: {served} lookups served, then SIGKILL with {at_kill} rows; {after} after"
         );
@@ -656,20 +650,7 @@ fn sigkill_of_a_loaded_server_and_a_running_import_then_restart_loses_nothing() 
         }
         s.stop();
         // And the import, run again, completes.
-        yz_expect(
-            d,
-            &[
-                "import",
-                "big.csv",
-                "--db",
-                &db,
-                "--data",
-                "demo",
-                "--batch-size",
-                "500",
-            ],
-            0,
-        );
+        import_big_again(d, &db, BATCH);
         assert_eq!(count(&db), committed + ROWS as u64);
     }
 }

@@ -328,6 +328,20 @@ impl Load {
         self.requests as f64 / self.seconds
     }
 
+    /// The statuses counted, and the share of `found` answers.
+    fn answers(&self) -> String {
+        let mut out: Vec<String> = self
+            .statuses
+            .iter()
+            .map(|(s, n)| format!("{s}: {n}"))
+            .collect();
+        out.push(format!(
+            "found {:.0}%",
+            100.0 * self.found as f64 / self.requests.max(1) as f64
+        ));
+        out.join(", ")
+    }
+
     fn pct(&self, p: f64) -> f64 {
         if self.latencies_us.is_empty() {
             return 0.0;
@@ -547,15 +561,6 @@ fn soak(o: &Options, backend: &str, server: &Server, seconds: u64) {
         (Some(f), Some(l)) => (f.3, l.3),
         _ => (0.0, 0.0),
     };
-    let mut answers: Vec<String> = l
-        .statuses
-        .iter()
-        .map(|(s, n)| format!("{s}: {n}"))
-        .collect();
-    answers.push(format!(
-        "found {:.0}%",
-        100.0 * l.found as f64 / l.requests.max(1) as f64
-    ));
     println!(
         "\nrequests {} ({:.0}/s), errors {}, answers {}, p50 {:.2} ms, p99 {:.2} ms, \
          p99.9 {:.2} ms, server CPU {cpu:.1} s; RSS {first:.1} MiB at the start, \
@@ -563,7 +568,7 @@ fn soak(o: &Options, backend: &str, server: &Server, seconds: u64) {
         l.requests,
         l.rate(),
         l.errors,
-        answers.join(", "),
+        l.answers(),
         l.pct(0.50),
         l.pct(0.99),
         l.pct(0.999),
@@ -845,16 +850,6 @@ fn real_main() -> Result<()> {
     println!("| database | import rows/s (time) | lookups/s | p50 ms | p99 ms | p99.9 ms | errors | answers | server CPU µs/lookup | server RSS MiB (peak) | static GET/s | GET p50 / p99 ms | GET errors | server CPU µs/GET | load avg before |");
     println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     for r in &rows {
-        let mut answers: Vec<String> = r
-            .lookup
-            .statuses
-            .iter()
-            .map(|(s, n)| format!("{s}: {n}"))
-            .collect();
-        answers.push(format!(
-            "found {:.0}%",
-            100.0 * r.lookup.found as f64 / r.lookup.requests.max(1) as f64
-        ));
         let mem = match r.pg_pss {
             Some(pg) => format!(
                 "{:.0} ({:.0}); PostgreSQL PSS {pg:.0}",
@@ -877,7 +872,7 @@ fn real_main() -> Result<()> {
             r.lookup.pct(0.99),
             r.lookup.pct(0.999),
             r.lookup.errors,
-            answers.join(", "),
+            r.lookup.answers(),
             r.lookup_cpu_us,
             mem,
             r.fixed.rate(),
