@@ -300,50 +300,13 @@ fn a_lookup_key_file_must_be_given_every_time() {
         let w = World::new();
         let d = w.root();
         let db = backend.fresh_db(d);
-        yz_expect(
-            d,
-            &[
-                "import",
-                "demo/certificates.csv",
-                "--db",
-                &db,
-                "--data",
-                "demo",
-                "--lookup-key-file",
-                "lookup.key",
-            ],
-            0,
-        );
+        import_demo(d, &db, &["--lookup-key-file", "lookup.key"], 0);
         let key = std::fs::read_to_string(d.join("lookup.key")).expect("key file");
         assert_eq!(key.trim().len(), 64);
         // Without the file, or with another key, the database is refused.
-        let (_, err) = yz_expect(
-            d,
-            &[
-                "import",
-                "demo/certificates.csv",
-                "--db",
-                &db,
-                "--data",
-                "demo",
-            ],
-            2,
-        );
+        let (_, err) = import_demo(d, &db, &[], 2);
         assert!(err.contains("--lookup-key-file"), "{err}");
-        let (_, err) = yz_expect(
-            d,
-            &[
-                "import",
-                "demo/certificates.csv",
-                "--db",
-                &db,
-                "--data",
-                "demo",
-                "--lookup-key-file",
-                "other.key",
-            ],
-            2,
-        );
+        let (_, err) = import_demo(d, &db, &["--lookup-key-file", "other.key"], 2);
         assert!(err.contains("different lookup key"), "{err}");
         let s = Server::start(
             d,
@@ -390,6 +353,21 @@ fn big_csv(n: usize) -> String {
         s.push('\n');
     }
     s
+}
+
+/// `yanzheng import demo/certificates.csv` in `d` into `db` with `extra`
+/// options, expecting exit `code`; its standard output and error.
+fn import_demo(d: &Path, db: &str, extra: &[&str], code: i32) -> (String, String) {
+    let mut args = vec![
+        "import",
+        "demo/certificates.csv",
+        "--db",
+        db,
+        "--data",
+        "demo",
+    ];
+    args.extend_from_slice(extra);
+    yz_expect(d, &args, code)
 }
 
 /// `yanzheng import big.csv` in `d` into `db`, `batch` rows a transaction,
@@ -530,18 +508,7 @@ fn sigkill_of_a_loaded_server_and_a_running_import_then_restart_loses_nothing() 
         let d = w.root();
         let db = backend.fresh_db(d);
         // The demo's certificates are committed before anything is killed.
-        yz_expect(
-            d,
-            &[
-                "import",
-                "demo/certificates.csv",
-                "--db",
-                &db,
-                "--data",
-                "demo",
-            ],
-            0,
-        );
+        import_demo(d, &db, &[], 0);
         let committed = count(&db);
         assert!(committed >= 3, "{committed}");
         std::fs::write(d.join("big.csv"), big_csv(ROWS)).expect("csv");
