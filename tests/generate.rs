@@ -18,8 +18,8 @@ use yanzheng_core::cose::{self, AAD_CERTIFICATE, AAD_TRUST_LIST};
 use yanzheng_core::crypto::{to_hex, KeyError};
 use yanzheng_core::payload;
 use yanzheng_core::{
-    CertKind, Certificate, Date, IssuerKey, KeyStatus, PublicKey, RevocationList, SecretKey, Sex,
-    TrustList, UnixTime,
+    CertKind, Certificate, Date, IssuerKey, KeyStatus, Kid, PublicKey, RevocationDelta,
+    RevocationList, RevokedSet, SecretKey, Sex, TrustList, UnixTime,
 };
 
 use crate::vector::Files;
@@ -59,15 +59,19 @@ pub const AT: &str = "2025-06-01T02:00:00Z";
 pub const AT_AFTER_TRUST_EXPIRY: &str = "2025-09-01T02:00:00Z";
 /// A clock set back, before trust list v2 was issued.
 pub const AT_SET_BACK: &str = "2025-01-01T00:00:00Z";
+/// After revocation list v2 went stale (2025-06-03), trust list v2 still
+/// current.
+pub const AT_REVOCATIONS_STALE: &str = "2025-06-10T02:00:00Z";
 
 const TRUST_V1_ISSUED: &str = "2025-02-01T00:00:00Z";
 const TRUST_V1_EXPIRES: &str = "2025-05-15T00:00:00Z";
 const TRUST_V2_ISSUED: &str = "2025-05-01T00:00:00Z";
 const TRUST_V2_EXPIRES: &str = "2025-08-01T00:00:00Z";
 const REVOCATIONS_V1_ISSUED: &str = "2025-04-01T00:00:00Z";
-const REVOCATIONS_V1_EXPIRES: &str = "2025-07-01T00:00:00Z";
 const REVOCATIONS_V2_ISSUED: &str = "2025-05-20T00:00:00Z";
-const REVOCATIONS_V2_EXPIRES: &str = "2025-08-20T00:00:00Z";
+const REVOCATIONS_V3_ISSUED: &str = "2025-05-31T00:00:00Z";
+/// The maximum age every fixture revocation list names: 14 days.
+const REVOCATIONS_MAX_AGE: u64 = 14 * 86_400;
 
 /// Trust list file names (relative to `tests/vectors/`).
 pub const TRUST_V1: &str = "lists/trust-v1.cose";
@@ -81,6 +85,11 @@ const TRUST_DUPLICATE_KID: &str = "lists/trust-duplicate-kid.cose";
 const REVOCATIONS_V1: &str = "lists/revocations-v1.cose";
 /// The revocation list most verdict cases use.
 pub const REVOCATIONS_V2: &str = "lists/revocations-v2.cose";
+const REVOCATIONS_V2_CONFLICT: &str = "lists/revocations-v2-conflict.cose";
+const REVOCATIONS_V3: &str = "lists/revocations-v3.cose";
+const DELTA_V1_V2: &str = "lists/revocations-delta-1-2.cose";
+const DELTA_V2_V3: &str = "lists/revocations-delta-2-3.cose";
+const DELTA_WRONG_ROOT: &str = "lists/revocations-delta-wrong-root.cose";
 
 /// Certificate ids follow the issuers' convention `region × 10^10 + serial`.
 const fn cert_id(region: u64, serial: u64) -> u64 {
@@ -88,6 +97,8 @@ const fn cert_id(region: u64, serial: u64) -> u64 {
 }
 
 const REVOKED_CERT_ID: u64 = cert_id(310_101, 5);
+/// Revoked in version 3 only (reached through the delta from version 2).
+const REVOKED_IN_V3_CERT_ID: u64 = cert_id(310_101, 9);
 
 /// An 18-character ID number from its first 17 digits, with the right
 /// ISO 7064 MOD 11-2 check character.
@@ -542,27 +553,75 @@ fn lists() -> Files {
         TRUST_DUPLICATE_KID.into(),
         trust_by_hand(3, TRUST_V2_ISSUED, TRUST_V2_EXPIRES, &entries, &root),
     );
-    let other_revoked = [cert_id(310_101, 777), cert_id(440_300, 42)];
-    out.insert(
-        REVOCATIONS_V1.into(),
-        RevocationList::sign(
-            1,
-            instant(REVOCATIONS_V1_ISSUED),
-            instant(REVOCATIONS_V1_EXPIRES),
-            &other_revoked[..1],
-            &root,
-        ),
+    let sh_kid = sh.public().kid();
+    let sz_kid = key(SHENZHEN_SEED).public().kid();
+    let max_age = REVOCATIONS_MAX_AGE;
+    let v1_set = RevokedSet::from_pairs([(sh_kid, cert_id(310_101, 777))]);
+    let v2_pairs: [(Kid, u64); 3] = [
+        (sh_kid, REVOKED_CERT_ID),
+        (sh_kid, cert_id(310_101, 777)),
+        (sz_kid, cert_id(440_300, 42)),
+    ];
+    let v2_set = RevokedSet::from_pairs(v2_pairs);
+    let v3_set = RevokedSet::from_pairs(
+        v2_pairs
+            .into_iter()
+            .chain([(sh_kid, REVOKED_IN_V3_CERT_ID)]),
     );
+    let full = |version, issued: &str, set: &RevokedSet| {
+        RevocationList::sign(version, instant(issued), max_age, set, &root)
+    };
+    let v1 = full(1, REVOCATIONS_V1_ISSUED, &v1_set);
+    let v2 = full(2, REVOCATIONS_V2_ISSUED, &v2_set);
+    let loaded = |bytes: &[u8]| RevocationList::load(bytes, &root.public()).expect("fixture loads");
     out.insert(
-        REVOCATIONS_V2.into(),
-        RevocationList::sign(
+        DELTA_V1_V2.into(),
+        RevocationDelta::sign(
+            &loaded(&v1),
+            &v2_set,
             2,
             instant(REVOCATIONS_V2_ISSUED),
-            instant(REVOCATIONS_V2_EXPIRES),
-            &[REVOKED_CERT_ID, other_revoked[0], other_revoked[1]],
+            max_age,
             &root,
         ),
     );
+    out.insert(
+        DELTA_V2_V3.into(),
+        RevocationDelta::sign(
+            &loaded(&v2),
+            &v3_set,
+            3,
+            instant(REVOCATIONS_V3_ISSUED),
+            max_age,
+            &root,
+        ),
+    );
+    out.insert(
+        DELTA_WRONG_ROOT.into(),
+        RevocationDelta::sign(
+            &loaded(&v2),
+            &v3_set,
+            3,
+            instant(REVOCATIONS_V3_ISSUED),
+            max_age,
+            &key(OTHER_ROOT_SEED),
+        ),
+    );
+    // Another version 2: Shenzhen's revocation missing.
+    out.insert(
+        REVOCATIONS_V2_CONFLICT.into(),
+        full(
+            2,
+            REVOCATIONS_V2_ISSUED,
+            &RevokedSet::from_pairs(v2_pairs.into_iter().take(2)),
+        ),
+    );
+    out.insert(
+        REVOCATIONS_V3.into(),
+        full(3, REVOCATIONS_V3_ISSUED, &v3_set),
+    );
+    out.insert(REVOCATIONS_V1.into(), v1);
+    out.insert(REVOCATIONS_V2.into(), v2);
     out
 }
 
@@ -595,8 +654,13 @@ impl Ctx {
 
     /// A verdict case with both current lists at the usual instant.
     fn at(&self, expect: &str, text: &str) -> VecFile {
+        self.at_instant(expect, AT, text)
+    }
+
+    /// The same at another instant.
+    fn at_instant(&self, expect: &str, at: &str, text: &str) -> VecFile {
         VecFile::new(expect)
-            .kv("at", AT)
+            .kv("at", at)
             .kv("root", &self.root_hex)
             .kv("trust", TRUST_V2)
             .kv("revocations", REVOCATIONS_V2)
@@ -803,6 +867,97 @@ fn genuine_vectors(ctx: &Ctx) -> Vec<(&'static str, VecFile)> {
                 "Genuine and in date, but its cert_id is on revocation list v2.",
             ),
     ));
+    vectors.push((
+        "revoked-stale-list",
+        ctx.at_instant("revoked", AT_REVOCATIONS_STALE, &signed(&revoked, sh))
+            .facts(json!({"verdict": "revoked", "list_version": 2}))
+            .kv(
+                "note",
+                "revoked.vec's card checked after revocation list v2 went stale: a \
+                 revocation on any list held still counts.",
+            ),
+    ));
+
+    let revoked_later = Certificate {
+        name: "钱芳".into(),
+        sex: Sex::Female,
+        number: id_number("31010119920214402"),
+        cert_id: REVOKED_IN_V3_CERT_ID,
+        ..example_certificate()
+    };
+    vectors.push((
+        "revoked-by-delta",
+        ctx.at("revoked", &signed(&revoked_later, sh))
+            .kv("deltas", DELTA_V2_V3)
+            .facts(json!({
+                "verdict": "revoked",
+                "cert_id": REVOKED_IN_V3_CERT_ID,
+                "list_version": 3,
+                "revocations": {"version": 3, "issued_at": instant(REVOCATIONS_V3_ISSUED).0},
+            }))
+            .kv(
+                "note",
+                "Revoked in version 3 only: the device holds version 2 and applies the \
+                 delta to version 3.",
+            ),
+    ));
+    let other_key_same_id = Certificate {
+        name: "郑强".into(),
+        number: id_number("44030419861010301"),
+        region: 440_300,
+        cert_id: REVOKED_CERT_ID,
+        ..example_certificate()
+    };
+    vectors.push((
+        "revoked-id-other-key",
+        ctx.at("valid", &signed(&other_key_same_id, &key(SHENZHEN_SEED)))
+            .facts(json!({"verdict": "valid", "issuer": {"kid": kid_hex(SHENZHEN_SEED)}}))
+            .kv(
+                "note",
+                "Shenzhen's key signed a certificate whose cert_id equals one Shanghai's key \
+                 revoked: ids are per issuer key, so this one is valid.",
+            ),
+    ));
+    let revocations_v2_issued = instant(REVOCATIONS_V2_ISSUED).0;
+    vectors.push((
+        "revocations-stale",
+        ctx.at_instant("revocation_unknown", AT_REVOCATIONS_STALE, valid_text)
+            .kv("status", "valid")
+            .facts(json!({
+                "verdict": "revocation_unknown",
+                "issued_at": revocations_v2_issued,
+                "fresh_until": revocations_v2_issued + REVOCATIONS_MAX_AGE,
+                "status": {"verdict": "valid"},
+                "signature_verified": true,
+            }))
+            .kv(
+                "note",
+                "valid.vec's card on 2025-06-10 with revocation list v2 (issued 2025-05-20, \
+                 max_age 14 days): signature and dates are fine, but the revocation data is \
+                 stale, so the card is not valid until the list is updated.",
+            ),
+    ));
+    vectors.push((
+        "revocations-missing",
+        VecFile::new("revocation_unknown")
+            .kv("at", AT)
+            .kv("root", root_hex)
+            .kv("trust", TRUST_V2)
+            .kv("payload", valid_text)
+            .kv("status", "valid")
+            .facts(json!({
+                "verdict": "revocation_unknown",
+                "issued_at": null,
+                "fresh_until": null,
+                "revocations": null,
+                "signature_verified": true,
+            }))
+            .kv(
+                "note",
+                "valid.vec's card on a device that holds a trust list but no revocation \
+                 list: never valid.",
+            ),
+    ));
 
     let not_yet = Certificate {
         name: "孙丽".into(),
@@ -998,17 +1153,18 @@ fn key_vectors(ctx: &Ctx) -> Vec<(&'static str, VecFile)> {
             .kv("root", root_hex)
             .kv("trust", TRUST_V2)
             .kv("payload", valid_text)
-            .kv("status", "valid")
+            .kv("status", "revocation_unknown")
             .facts(json!({
                 "verdict": "trust_outdated",
                 "expired_at": instant(TRUST_V2_EXPIRES).0,
-                "status": {"verdict": "valid"},
+                "status": {"verdict": "revocation_unknown", "status": {"verdict": "valid"}},
                 "signature_verified": true,
             }))
             .kv(
                 "note",
-                "Trust list v2 expired 2025-08-01; checked 2025-09-01. The card itself would be \
-                 valid (status), but the verdict says the trust data is outdated.",
+                "Trust list v2 expired 2025-08-01; checked 2025-09-01 with no revocation list. \
+                 The signature and dates are fine, the revocation status is unknown (status), \
+                 and the verdict says the trust data is outdated.",
             ),
     ));
     vectors
@@ -1266,6 +1422,81 @@ fn list_vectors(ctx: &Ctx) -> Vec<(&'static str, VecFile)> {
                      pass again.",
                 ),
         ),
+        (
+            "revocations-delta-update",
+            ctx.list("update_accepted", "revocation_delta")
+                .kv("current", REVOCATIONS_V2)
+                .kv("offered", DELTA_V2_V3)
+                .kv(
+                    "note",
+                    "The delta from version 2 to 3 offered to version 2: applied.",
+                ),
+        ),
+        (
+            "revocations-delta-chain-start",
+            ctx.list("update_accepted", "revocation_delta")
+                .kv("current", REVOCATIONS_V1)
+                .kv("offered", DELTA_V1_V2)
+                .kv(
+                    "note",
+                    "The delta from version 1 to 2 (it adds two ids under two keys, one of \
+                     them new) offered to version 1: applied.",
+                ),
+        ),
+        (
+            "revocations-delta-same-again",
+            ctx.list("update_unchanged", "revocation_delta")
+                .kv("current", REVOCATIONS_V3)
+                .kv("offered", DELTA_V2_V3)
+                .kv(
+                    "note",
+                    "The delta to version 3 offered to the full version 3 (the same set): \
+                     nothing changes.",
+                ),
+        ),
+        (
+            "revocations-delta-gap",
+            ctx.list("delta_gap_refused", "revocation_delta")
+                .kv("current", REVOCATIONS_V1)
+                .kv("offered", DELTA_V2_V3)
+                .kv(
+                    "note",
+                    "The delta from version 2 offered to version 1: refused; fetch the \
+                     delta from 1 or the full list.",
+                ),
+        ),
+        (
+            "revocations-delta-rollback",
+            ctx.list("rollback_refused", "revocation_delta")
+                .kv("current", REVOCATIONS_V3)
+                .kv("offered", DELTA_V1_V2)
+                .kv(
+                    "note",
+                    "The delta to version 2 offered to version 3: a rollback, refused.",
+                ),
+        ),
+        (
+            "revocations-delta-conflict",
+            ctx.list("conflict_refused", "revocation_delta")
+                .kv("current", REVOCATIONS_V2_CONFLICT)
+                .kv("offered", DELTA_V2_V3)
+                .kv(
+                    "note",
+                    "The delta from version 2 offered to a different set that also claims \
+                     version 2 (its base digest does not match): refused.",
+                ),
+        ),
+        (
+            "revocations-delta-wrong-root",
+            ctx.list("list_refused", "revocation_delta")
+                .kv("current", REVOCATIONS_V2)
+                .kv("offered", DELTA_WRONG_ROOT)
+                .kv("reason", "wrong_root")
+                .kv(
+                    "note",
+                    "A delta signed by a key other than the deployment's root.",
+                ),
+        ),
     ]
 }
 
@@ -1305,11 +1536,13 @@ docs/format.md (section \"Test vectors\").
 
 Verdict cases (`expect` is a verdict code): `at` (UTC, `YYYY-MM-DDTHH:MM:SSZ`),
 `payload`, `root` (hex public key, needed to load lists), optional `trust` and
-`revocations` (files), `status` (inner code of `trust_outdated`), `error` (parse
+`revocations` (files), `deltas` (revocation delta files applied in order),
+`status` (inner code of `trust_outdated` or `revocation_unknown`), `error` (parse
 error path of `unreadable`), `facts` (a JSON object that must be a subset of the
 report's JSON), `note`.
 
 List cases (`expect` is `list_refused`, `update_accepted`, `update_unchanged`,
-`rollback_refused` or `conflict_refused`): `list` (`trust` or `revocations`),
-`root`, optional `current`, `offered`, `reason` (with `list_refused`), `note`.
+`rollback_refused`, `conflict_refused`, `delta_gap_refused` or `delta_refused`):
+`list` (`trust`, `revocations` or `revocation_delta`), `root`, optional `current`
+(required for deltas), `offered`, `reason` (with `list_refused`), `note`.
 ";

@@ -17,8 +17,9 @@
 //! | `payload` | yes | the QR text |
 //! | `root` | with `trust` or `revocations` | the root public key, 64 hex digits |
 //! | `trust` | no | a trust-list file; absent = the device holds none |
-//! | `revocations` | no | a revocation-list file |
-//! | `status` | with `trust_outdated` only | the inner verdict code |
+//! | `revocations` | no | a revocation-list file (a full list) |
+//! | `deltas` | no | revocation delta files, space-separated, applied in order to `revocations` |
+//! | `status` | with `trust_outdated` and `revocation_unknown` only | the inner verdict code |
 //! | `error` | with `unreadable` only | the parse error path, see [`payload_error_path`] |
 //! | `facts` | no | a JSON object that must be a subset of the report's JSON |
 //! | `note` | no | what the case is (may repeat) |
@@ -29,17 +30,21 @@
 //!
 //! | key | required | meaning |
 //! |---|---|---|
-//! | `list` | yes | `trust` or `revocations` |
+//! | `list` | yes | `trust`, `revocations` or `revocation_delta` |
 //! | `root` | yes | the root public key, 64 hex digits |
-//! | `current` | no | the list held (must load) |
-//! | `offered` | yes | the list offered |
+//! | `current` | no (yes for `revocation_delta`) | the list held (must load; a full list) |
+//! | `offered` | yes | the list offered (a delta for `revocation_delta`) |
 //! | `reason` | with `list_refused` only | the load error, see [`list_error_code`] |
 //! | `note` | no | what the case is (may repeat) |
 //!
 //! Outcomes: `list_refused` (the offered list does not load), and, when it
 //! loads, `update_accepted` (newer, or no current list), `update_unchanged`
 //! (the same bytes again), `rollback_refused` (lower version),
-//! `conflict_refused` (same version, different bytes).
+//! `conflict_refused` (same version, different bytes). A delta is applied
+//! with `RevocationList::apply`: `update_accepted`, `update_unchanged` (it
+//! leads to the version and set held), `rollback_refused`, `conflict_refused`
+//! (it starts from another set of the held version), `delta_gap_refused` (it
+//! starts from another version), `delta_refused` (it does not fit the set).
 
 use std::collections::BTreeMap;
 
@@ -50,7 +55,7 @@ use yanzheng_core::cert::{FieldError, RecordError};
 use yanzheng_core::cose::CoseError;
 use yanzheng_core::crypto::{from_hex, KeyError};
 use yanzheng_core::payload::{self, PayloadError};
-use yanzheng_core::revocation::RevocationList;
+use yanzheng_core::revocation::{RevocationDelta, RevocationList};
 use yanzheng_core::trust::{ListError, TrustList, UpdateError};
 use yanzheng_core::verdict::{Verdict, VERDICT_CODES};
 use yanzheng_core::{verify, PublicKey, UnixTime};
@@ -65,6 +70,8 @@ pub const LIST_OUTCOMES: &[&str] = &[
     "update_unchanged",
     "rollback_refused",
     "conflict_refused",
+    "delta_gap_refused",
+    "delta_refused",
 ];
 
 /// Which kind of signed list a list case is about.
@@ -74,6 +81,8 @@ pub enum ListKind {
     Trust,
     /// A revocation list.
     Revocations,
+    /// A revocation delta offered to a full revocation list.
+    RevocationDelta,
 }
 
 /// A case checked with `verify`.
@@ -89,7 +98,9 @@ pub struct VerdictCase {
     pub trust: Option<String>,
     /// Revocation-list file.
     pub revocations: Option<String>,
-    /// Inner verdict code of `trust_outdated`.
+    /// Revocation delta files applied to it, in order.
+    pub deltas: Vec<String>,
+    /// Inner verdict code of `trust_outdated` or `revocation_unknown`.
     pub status: Option<String>,
     /// Parse error path of `unreadable`.
     pub error: Option<String>,
@@ -178,6 +189,9 @@ pub fn parse(text: &str) -> Result<Vector, String> {
             root: take("root").map(|h| root_key(&h)).transpose()?,
             trust: take("trust"),
             revocations: take("revocations"),
+            deltas: take("deltas")
+                .map(|d| d.split(' ').map(str::to_string).collect())
+                .unwrap_or_default(),
             status: take("status"),
             error: take("error"),
             facts: take("facts")
@@ -187,8 +201,16 @@ pub fn parse(text: &str) -> Result<Vector, String> {
         if (case.trust.is_some() || case.revocations.is_some()) && case.root.is_none() {
             return Err("lists given without `root`".into());
         }
-        if case.status.is_some() != (expect == "trust_outdated") {
-            return Err("`status` goes with `expect: trust_outdated`, and only there".into());
+        if !case.deltas.is_empty() && case.revocations.is_none() {
+            return Err("`deltas` given without `revocations`".into());
+        }
+        if case.status.is_some()
+            != matches!(expect.as_str(), "trust_outdated" | "revocation_unknown")
+        {
+            return Err(
+                "`status` goes with `expect: trust_outdated` or `revocation_unknown`, and only there"
+                    .into(),
+            );
         }
         if case.error.is_some() && expect != "unreadable" {
             return Err("`error` goes with `expect: unreadable` only".into());
@@ -201,7 +223,12 @@ pub fn parse(text: &str) -> Result<Vector, String> {
         let kind = match take("list").as_deref() {
             Some("trust") => ListKind::Trust,
             Some("revocations") => ListKind::Revocations,
-            Some(other) => return Err(format!("list: `{other}` is not trust or revocations")),
+            Some("revocation_delta") => ListKind::RevocationDelta,
+            Some(other) => {
+                return Err(format!(
+                    "list: `{other}` is not trust, revocations or revocation_delta"
+                ))
+            }
             None => return Err("list case without `list`".into()),
         };
         let case = ListCase {
@@ -211,6 +238,9 @@ pub fn parse(text: &str) -> Result<Vector, String> {
             offered: take("offered").ok_or("list case without `offered`")?,
             reason: take("reason"),
         };
+        if case.kind == ListKind::RevocationDelta && case.current.is_none() {
+            return Err("a revocation_delta case needs `current`".into());
+        }
         if case.reason.is_some() != (expect == "list_refused") {
             return Err("`reason` goes with `expect: list_refused`, and only there".into());
         }
@@ -347,10 +377,18 @@ fn run_verdict(expect: &str, case: &VerdictCase, files: &Files) -> Result<(), St
         _ => None,
     };
     let revocations = match (&case.revocations, &case.root) {
-        (Some(name), Some(root)) => Some(
-            RevocationList::load(file(files, name)?, root)
-                .map_err(|e| load_err("revocations", e))?,
-        ),
+        (Some(name), Some(root)) => {
+            let mut list = RevocationList::load(file(files, name)?, root)
+                .map_err(|e| load_err("revocations", e))?;
+            for d in &case.deltas {
+                let delta =
+                    RevocationDelta::load(file(files, d)?, root).map_err(|e| load_err(d, e))?;
+                if let Some(next) = list.apply(&delta).map_err(|e| format!("{d}: {e}"))? {
+                    list = next;
+                }
+            }
+            Some(list)
+        }
         _ => None,
     };
     let report = verify(&case.payload, trust.as_ref(), revocations.as_ref(), case.at);
@@ -362,8 +400,10 @@ fn run_verdict(expect: &str, case: &VerdictCase, files: &Files) -> Result<(), St
         ));
     }
     if let Some(status) = &case.status {
-        let Verdict::TrustOutdated { status: inner, .. } = &report.verdict else {
-            return Err("not trust_outdated".into());
+        let (Verdict::TrustOutdated { status: inner, .. }
+        | Verdict::RevocationUnknown { status: inner, .. }) = &report.verdict
+        else {
+            return Err("no inner status".into());
         };
         if inner.code() != status {
             return Err(format!(
@@ -420,6 +460,19 @@ fn run_list(expect: &str, case: &ListCase, files: &Files) -> Result<(), String> 
                     update_outcome(RevocationList::accept_update(current.as_ref(), &offered)),
                     None,
                 ),
+            }
+        }
+        ListKind::RevocationDelta => {
+            let name = case.current.as_deref().unwrap_or_default();
+            let current = RevocationList::load(file(files, name)?, &case.root)
+                .map_err(|e| format!("current: does not load: {e}"))?;
+            match RevocationDelta::load(file(files, &case.offered)?, &case.root) {
+                Err(e) => ("list_refused", Some(list_error_code(&e))),
+                Ok(delta) => match current.apply(&delta) {
+                    Ok(Some(_)) => ("update_accepted", None),
+                    Ok(None) => ("update_unchanged", None),
+                    Err(e) => (e.code(), None),
+                },
             }
         }
     };

@@ -7,7 +7,10 @@
 // (the origin this script came from), with the camera delegated to it, sizes
 // the frame to the widget, and turns each result into a `verdict` event on
 // the element: event.detail = { verdict, acceptable, signature_verified,
-// fields (ID number masked), issuer, payload, trust_list_version, checked_at }.
+// fields (ID number masked), issuer, payload, trust_list_version,
+// revocations_version, revocations_issued_at, checked_at }. A card whose
+// revocation data is stale or missing (verdict `revocation_unknown`) is not
+// acceptable unless the element has the `accept-stale-revocations` attribute.
 // Messages are taken only from that frame and that exact origin. Nothing
 // goes the other way: the widget ignores the host page (no keys, verdicts or
 // trust root can be handed to it). Re-check `payload` on your server with
@@ -32,6 +35,9 @@
       src.searchParams.set('host', window.location.origin);
       const lang = this.getAttribute('lang');
       if (lang) src.searchParams.set('lang', lang);
+      // A card whose only flaw is stale or missing revocation data is
+      // `acceptable: false` unless the host opts in.
+      if (this.hasAttribute('accept-stale-revocations')) src.searchParams.set('stale', 'accept');
       const frame = document.createElement('iframe');
       frame.src = src.href;
       frame.allow = 'camera';

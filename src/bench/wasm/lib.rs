@@ -34,3 +34,48 @@ pub fn decode_rqrr(width: usize, height: usize, luma: &[u8]) -> Vec<u8> {
         g.decode_to(&mut bytes).ok().map(|_| bytes)
     }))
 }
+
+thread_local! {
+    static REVOCATIONS: std::cell::RefCell<Option<yanzheng_core::RevocationList>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Loads a signed revocation list (signature, decode, digest) and keeps it
+/// for [`revocations_check`]; returns the bytes its set takes in memory, or
+/// 0 if it did not load.
+#[wasm_bindgen]
+pub fn revocations_load(list: &[u8], root: &[u8]) -> u32 {
+    let Ok(root) = yanzheng_core::PublicKey::from_bytes(root) else {
+        return 0;
+    };
+    match yanzheng_core::RevocationList::load(list, &root) {
+        Ok(l) => {
+            let bytes = l.set().heap_bytes() as u32;
+            REVOCATIONS.with(|r| *r.borrow_mut() = Some(l));
+            bytes
+        }
+        Err(_) => 0,
+    }
+}
+
+/// Checks queries packed as (8-byte kid, u64 little-endian id)*; returns
+/// how many are revoked.
+#[wasm_bindgen]
+pub fn revocations_check(queries: &[u8]) -> u32 {
+    REVOCATIONS.with(|r| {
+        let r = r.borrow();
+        let Some(list) = r.as_ref() else {
+            return 0;
+        };
+        queries
+            .chunks_exact(16)
+            .filter(|q| {
+                let mut kid = [0u8; 8];
+                kid.copy_from_slice(&q[..8]);
+                let mut id = [0u8; 8];
+                id.copy_from_slice(&q[8..]);
+                list.contains(&yanzheng_core::Kid(kid), u64::from_le_bytes(id))
+            })
+            .count() as u32
+    })
+}

@@ -9,9 +9,10 @@ use clap::Args;
 use serde_json::json;
 use yanzheng_core::cert::id_number_checksum_ok;
 use yanzheng_core::crypto::to_hex;
+use yanzheng_core::revocation::DEFAULT_MAX_AGE;
 use yanzheng_core::{
     base45, catalog, payload, verify, CertKind, Certificate, Date, KeyStatus, RevocationList,
-    SecretKey, Sex, TrustList,
+    RevokedSet, SecretKey, Sex, TrustList,
 };
 
 use crate::batch::COLUMNS;
@@ -342,7 +343,7 @@ pub fn run(a: DemoArgs) -> CliResult {
             payload::encode(&cert, signer).map_err(|e| demo_error(&e.to_string()))?
         };
         if h.expect == "revoked" {
-            revoked_ids.push(cert.cert_id);
+            revoked_ids.push((signer.public().kid(), cert.cert_id));
         }
         if h.signer == Signer::Shanghai {
             csv_rows.push(csv_row(&cert));
@@ -363,8 +364,15 @@ pub fn run(a: DemoArgs) -> CliResult {
         format!("{FAKE_SITE}{}", u64::from(310_000u32) * 10_000_000_000 + 1),
     ));
 
-    let revocation_bytes =
-        RevocationList::sign(1, now, clock::plus_days(now, 30), &revoked_ids, root_secret);
+    let revocation_bytes = RevocationList::sign(
+        1,
+        now,
+        DEFAULT_MAX_AGE,
+        &RevokedSet::from_pairs(revoked_ids.iter().copied()),
+        root_secret,
+    );
+    // A re-run replaces the list: its old deltas lead elsewhere.
+    let _ = std::fs::remove_dir_all(dir.join("revocation-deltas"));
     let revocations = RevocationList::load(&revocation_bytes, &root.public)
         .map_err(|e| demo_error(&format!("revocation list: {e}")))?;
     files::write(&dir.join("revocations"), &revocation_bytes)?;
@@ -411,7 +419,7 @@ pub fn run(a: DemoArgs) -> CliResult {
         unlisted.public.kid()
     )?;
     outln!(
-        "  trust-list v1 (expires in 365 days), revocations v1 ({} revoked)",
+        "  trust-list v1 (expires in 365 days), revocations v1 ({} revoked, current for 7 days)",
         revoked_ids.len()
     )?;
     for (stem, _, _) in &cases {

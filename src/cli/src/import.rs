@@ -19,8 +19,9 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use clap::Args;
+use yanzheng_core::revocation::DEFAULT_MAX_AGE;
 use yanzheng_core::{
-    verify, CertKind, Certificate, IssuerKey, KeyStatus, RevocationList, TrustList, UnixTime,
+    verify, CertKind, Certificate, IssuerKey, KeyStatus, Kid, RevocationList, TrustList, UnixTime,
     Verdict,
 };
 use yanzheng_registry::{CertificateRecord, Database, LookupKey, OpenOptions};
@@ -28,24 +29,26 @@ use yanzheng_registry::{CertificateRecord, Database, LookupKey, OpenOptions};
 use crate::batch::{csv_reader, progress_bar, CertRows};
 use crate::clock;
 use crate::error::{CliError, CliResult, EXIT_FAILED, EXIT_OK};
-use crate::files;
 use crate::keyfile::{self, KeyKind};
 use crate::lists;
 use crate::outln;
+use crate::revoke;
 
 /// Arguments of `import`.
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:\n  \
     yanzheng import holders.csv --db registry.db --data demo\n  \
     yanzheng import cards/payloads.csv --db postgres://yz@127.0.0.1/yz --trust-list trust-list --root root.pub\n  \
-    yanzheng import --revocations revoked.txt --db registry.db --root root.key --data demo\n\n\
+    yanzheng import --revocations revoked.txt --key sh.pub --db registry.db --root root.key --data demo\n\n\
 A certificate CSV has the columns `yanzheng sign` takes, or is the payloads.csv it writes\n\
 (cert_id,payload). Rows go in batches, one transaction each: an import stopped half-way\n\
 keeps whole batches, and running it again completes it. Bad rows are reported by line\n\
 and skipped (exit status 1). The database never holds clear ID numbers or names, only\n\
 keyed hashes under the lookup key (kept in the database, or in --lookup-key-file).\n\n\
---revocations marks the listed certificate ids revoked and re-signs DATA/revocations\n\
-with the next version, listing every id ever revoked (the old list's ids included).")]
+--revocations marks the listed (issuer key, certificate id) pairs revoked and re-signs\n\
+DATA/revocations with the next version, listing every pair ever revoked (the old list's\n\
+included), and writes the delta from the old version to DATA/revocation-deltas/VERSION.\n\
+A line is KID:ID, or a bare ID with --key naming the issuer key file.")]
 pub struct ImportArgs {
     /// The certificate CSV (the `sign` batch columns, or cert_id,payload).
     #[arg(value_name = "FILE", required_unless_present = "revocations")]
@@ -66,14 +69,18 @@ pub struct ImportArgs {
     /// signs the new list.
     #[arg(long, value_name = "FILE")]
     root: Option<PathBuf>,
-    /// A file of revoked certificate ids, one a line (# starts a comment):
-    /// revoke them and re-sign DATA/revocations.
+    /// A file of revoked certificates, one a line, KID:ID or a bare ID with
+    /// --key (# starts a comment): revoke them and re-sign DATA/revocations.
     #[arg(long, value_name = "FILE", conflicts_with = "input")]
     revocations: Option<PathBuf>,
-    /// With --revocations: when the new list expires (YYYY-MM-DD or RFC 3339
-    /// UTC; default: as long after now as the old list ran, else 30 days).
-    #[arg(long, value_name = "TIME", requires = "revocations")]
-    expires: Option<String>,
+    /// With --revocations: the issuer key file (public or secret) that bare
+    /// ids belong to.
+    #[arg(long, value_name = "FILE", requires = "revocations")]
+    key: Option<PathBuf>,
+    /// With --revocations: how long the new list counts as current (7d, 36h,
+    /// seconds; default: the old list's, else 7 days).
+    #[arg(long, value_name = "DURATION", requires = "revocations")]
+    max_age: Option<String>,
     /// The lookup key file (64 hex characters; created if missing). Without
     /// it the key lives in the database itself.
     #[arg(long, value_name = "FILE")]
@@ -259,8 +266,9 @@ fn detect(headers: &csv::ByteRecord) -> Layout {
     }
 }
 
-/// A row read and checked: the certificate, its issuer's name, revoked or not.
-type Checked = Result<(Certificate, String, bool), String>;
+/// A row read and checked: the certificate, its issuer key, the issuer's
+/// name, revoked or not.
+type Checked = Result<(Certificate, Kid, String, bool), String>;
 
 fn check_batch_row(cert: Certificate, sources: &Sources) -> Checked {
     let key = issuer_for(&sources.trust, cert.kind, cert.region).ok_or_else(|| {
@@ -270,11 +278,12 @@ fn check_batch_row(cert: Certificate, sources: &Sources) -> Checked {
             cert.region
         )
     })?;
+    let kid = key.key.kid();
     let revoked = sources
         .revocations
         .as_ref()
-        .is_some_and(|r| r.contains(cert.cert_id));
-    Ok((cert, key.issuer.clone(), revoked))
+        .is_some_and(|r| r.contains(&kid, cert.cert_id));
+    Ok((cert, kid, key.issuer.clone(), revoked))
 }
 
 fn check_payload_row(id: &str, payload: &str, sources: &Sources, now: UnixTime) -> Checked {
@@ -284,11 +293,11 @@ fn check_payload_row(id: &str, payload: &str, sources: &Sources, now: UnixTime) 
         sources.revocations.as_ref(),
         now,
     );
-    let issuer = match (&report.issuer, report.signature_verified, &report.verdict) {
+    let (kid, issuer) = match (&report.issuer, report.signature_verified, &report.verdict) {
         (_, _, Verdict::KeyNotAllowed { reason, .. }) => {
             return Err(format!("the signing key may not sign this ({reason:?})"))
         }
-        (Some(issuer), true, _) => issuer.name.clone(),
+        (Some(issuer), true, _) => (issuer.kid, issuer.name.clone()),
         (_, _, v) => return Err(format!("not importable: the payload is {}", v.code())),
     };
     let cert = report
@@ -306,7 +315,7 @@ fn check_payload_row(id: &str, payload: &str, sources: &Sources, now: UnixTime) 
         Verdict::TrustOutdated { status, .. } => matches!(**status, Verdict::Revoked { .. }),
         _ => false,
     };
-    Ok((cert, issuer, revoked))
+    Ok((cert, kid, issuer, revoked))
 }
 
 /// Imports a certificate CSV into `db`.
@@ -370,17 +379,17 @@ pub async fn import_file(
 
     let batch_size = opts.batch_size.max(1);
     let mut summary = ImportSummary::default();
-    let mut seen: HashSet<u64> = HashSet::new();
+    let mut seen: HashSet<(Kid, u64)> = HashSet::new();
     let mut batch: Vec<CertificateRecord> = Vec::with_capacity(batch_size);
     for (line, checked) in rows {
-        let result = checked.and_then(|(cert, issuer, revoked)| {
-            if !seen.insert(cert.cert_id) {
+        let result = checked.and_then(|(cert, kid, issuer, revoked)| {
+            if !seen.insert((kid, cert.cert_id)) {
                 return Err(format!(
                     "cert_id {} appears twice in this file",
                     cert.cert_id
                 ));
             }
-            CertificateRecord::new(&cert, &issuer, revoked, &key, now)
+            CertificateRecord::new(&cert, kid, &issuer, revoked, &key, now)
                 .map_err(|e| format!("cert_id {}: {e}", cert.cert_id))
         });
         match result {
@@ -548,45 +557,6 @@ pub fn run(a: ImportArgs) -> CliResult {
     Ok(EXIT_OK)
 }
 
-fn read_ids(path: &Path) -> Result<Vec<u64>, CliError> {
-    let text = files::read_text(path)?;
-    let mut ids = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        let t = line.trim();
-        if t.is_empty() || t.starts_with('#') {
-            continue;
-        }
-        let id = t.parse::<u64>().map_err(|_| {
-            CliError::usage(format!(
-                "{}:{}: `{t}` is not a certificate id",
-                path.display(),
-                i + 1
-            ))
-            .hint("nothing was revoked; certificate ids are whole numbers, e.g. 3100000000000042")
-        })?;
-        if i64::try_from(id).is_err() {
-            return Err(CliError::usage(format!(
-                "{}:{}: certificate id {id} is too large",
-                path.display(),
-                i + 1
-            )));
-        }
-        ids.push(id);
-    }
-    Ok(ids)
-}
-
-/// Writes `bytes` to `path` through a temporary file and a rename, so a
-/// server polling the file never reads half of it.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
-    let tmp = files::sibling(path, &format!(".{}.tmp", std::process::id()));
-    files::write(&tmp, bytes)?;
-    File::open(&tmp)
-        .and_then(|f| f.sync_all())
-        .map_err(|e| CliError::io("write", &tmp, &e))?;
-    std::fs::rename(&tmp, path).map_err(|e| CliError::io("replace", path, &e))
-}
-
 fn import_revocations(a: &ImportArgs, ids_file: &Path) -> CliResult {
     let Some(data) = &a.data else {
         return Err(CliError::usage("--revocations needs --data DIR")
@@ -597,37 +567,21 @@ fn import_revocations(a: &ImportArgs, ids_file: &Path) -> CliResult {
             .hint("the root's secret key file signs the new revocation list"));
     };
     let (_, root) = keyfile::load_secret(root_path, KeyKind::Root)?;
-    let ids = read_ids(ids_file)?;
+    let default_kid = a.key.as_deref().map(revoke::kid_of_key_file).transpose()?;
+    let pairs = revoke::read_entries(ids_file, default_kid)?;
     let list_path = data.join("revocations");
-    let current = if list_path.is_file() {
-        Some(lists::load_revocations(&list_path, &root.public())?)
-    } else {
-        None
-    };
+    let current = revoke::current_at(&list_path, &root)?;
     let now = clock::now();
-    let expires = match &a.expires {
-        Some(s) => clock::parse_instant("--expires", s)?,
-        None => {
-            let run = current
-                .as_ref()
-                .map(|c| c.expires_at.0.saturating_sub(c.issued_at.0))
-                .filter(|d| *d > 0)
-                .unwrap_or(30 * 86_400);
-            UnixTime(now.0.saturating_add(run))
-        }
+    let max_age = match &a.max_age {
+        Some(s) => revoke::parse_max_age(s)?,
+        None => current.as_ref().map_or(DEFAULT_MAX_AGE, |c| c.max_age),
     };
-    if expires <= now {
-        return Err(CliError::usage(format!(
-            "--expires ({}) is not in the future",
-            expires.to_rfc3339()
-        )));
-    }
-    let mut to_revoke = ids.clone();
+    let mut to_revoke = pairs.clone();
     if let Some(c) = &current {
-        to_revoke.extend_from_slice(c.ids());
+        to_revoke.extend(c.set().iter());
     }
     let rt = runtime()?;
-    let (changed, all) = rt.block_on(async {
+    let (changed, (all, without_key)) = rt.block_on(async {
         let db = open_db(&a.db, a.lookup_key_file.as_deref(), 2, false).await?;
         let result = async {
             let changed = db
@@ -635,7 +589,7 @@ fn import_revocations(a: &ImportArgs, ids_file: &Path) -> CliResult {
                 .await
                 .map_err(|e| CliError::usage(e.to_string()))?;
             let all = db
-                .revoked_ids()
+                .revoked_set()
                 .await
                 .map_err(|e| CliError::usage(e.to_string()))?;
             Ok::<_, CliError>((changed, all))
@@ -645,21 +599,37 @@ fn import_revocations(a: &ImportArgs, ids_file: &Path) -> CliResult {
         result
     })?;
     let version = current.as_ref().map_or(1, |c| c.version + 1);
-    let bytes = RevocationList::sign(version, now, expires, &all, &root);
-    let list = RevocationList::load(&bytes, &root.public())
-        .map_err(|e| CliError::usage(format!("the new list would not load: {e}")))?;
-    RevocationList::accept_update(current.as_ref(), &list)
-        .map_err(|e| CliError::usage(format!("the new list would not replace the old: {e}")))?;
-    write_atomically(&list_path, &bytes)?;
+    let published = revoke::publish(
+        &list_path,
+        current.as_ref(),
+        version,
+        now,
+        max_age,
+        &all,
+        &root,
+    )?;
+    let list = &published.list;
     outln!(
-        "{} id(s) revoked ({} stored certificate(s) flagged); revocation list version {} with {} id(s), expires {}",
-        ids.len(),
+        "{} revoked ({} stored certificate(s) flagged); revocation list version {} with {} revoked, stale after {}",
+        pairs.len(),
         changed,
         list.version,
-        list.ids().len(),
-        list.expires_at.to_rfc3339()
+        list.set().len(),
+        list.fresh_until().to_rfc3339()
     )?;
-    outln!("  wrote {} ({} bytes)", list_path.display(), bytes.len())?;
+    outln!(
+        "  wrote {} ({} bytes)",
+        list_path.display(),
+        published.full_bytes
+    )?;
+    if let Some((path, len)) = &published.delta {
+        outln!("  wrote {} ({len} bytes)", path.display())?;
+    }
+    if without_key > 0 {
+        outln!(
+            "  {without_key} revoked row(s) imported before issuer keys were recorded are not in the list: import their certificates again"
+        )?;
+    }
     Ok(EXIT_OK)
 }
 

@@ -9,13 +9,14 @@ use clap::{Args, Subcommand};
 use serde_json::json;
 use yanzheng_core::crypto::to_hex;
 use yanzheng_core::trust::{ListError, ListSummary};
-use yanzheng_core::{KeyStatus, PublicKey, RevocationList, TrustList, UnixTime};
+use yanzheng_core::{KeyStatus, PublicKey, RevocationList, RevokedSet, TrustList, UnixTime};
 
 use crate::clock;
 use crate::error::{CliError, CliResult, EXIT_OK};
 use crate::files;
 use crate::keyfile::{self, KeyKind};
 use crate::outln;
+use crate::revoke;
 
 /// Trust-list commands.
 #[derive(Debug, Subcommand)]
@@ -37,12 +38,19 @@ pub enum TrustListCommand {
 /// Revocation-list commands.
 #[derive(Debug, Subcommand)]
 pub enum RevocationsCommand {
-    /// Sign a revocation list: the ids of revoked certificates.
+    /// Sign a revocation list: the revoked (issuer key, certificate id) pairs.
     ///
-    /// The list replaces the previous one, so give every id still revoked.
+    /// The list replaces the previous one, so give every pair still revoked
+    /// (or --keep the ones of the list at --out). If --out holds an older
+    /// version, the delta from it is written to revocation-deltas/VERSION
+    /// beside it, for devices that hold that version. Devices treat the data
+    /// as stale after --max-age: re-sign at least that often, even with no
+    /// change, or valid cards will read "revocation status unknown".
     #[command(after_help = "Example:\n  \
-        yanzheng revocations sign --root root.key --version 3 --expires 2026-01-31 \\\n      \
-        --ids-file revoked.txt 3100000000000042 --out revocations")]
+        yanzheng revocations sign --root root.key --version 3 --max-age 7d \\\n      \
+        --key sh.pub --ids-file revoked.txt 3100000000000042 --keep --out revocations\n\n\
+An entry is KID:ID (the issuer key id, 16 hex characters, then the certificate id), or a\n\
+bare ID with --key naming the issuer key file. Certificate ids are unique per issuer key.")]
     Sign(RevokeSignArgs),
     /// Check a revocation list's root signature and print what it says.
     Show(ShowArgs),
@@ -82,21 +90,33 @@ pub struct RevokeSignArgs {
     /// The root's secret key file.
     #[arg(long, value_name = "FILE")]
     root: PathBuf,
-    /// List version; must go up with every list published.
+    /// List version; must go up with every list published (default: one
+    /// more than the list at --out, else 1).
     #[arg(long, value_name = "N")]
-    version: u64,
-    /// When the list expires: YYYY-MM-DD (00:00 China time) or RFC 3339 UTC.
+    version: Option<u64>,
+    /// How long the data counts as current after it is issued: 7d, 36h,
+    /// 3600 (seconds). Verifiers say "revocation status unknown" after it.
+    #[arg(long, value_name = "DURATION", default_value = crate::revoke::DEFAULT_MAX_AGE_TEXT, conflicts_with = "expires")]
+    max_age: String,
+    /// Instead of --max-age: when the data goes stale (YYYY-MM-DD, 00:00
+    /// China time, or RFC 3339 UTC).
     #[arg(long, value_name = "TIME")]
-    expires: String,
+    expires: Option<String>,
     /// When the list counts as issued (default now).
     #[arg(long, value_name = "TIME")]
     issued_at: Option<String>,
-    /// A file with one certificate id per line (blank lines and lines
-    /// starting with # are skipped).
+    /// The issuer key file (public or secret) that bare ids belong to.
+    #[arg(long, value_name = "FILE")]
+    key: Option<PathBuf>,
+    /// A file with one entry per line (blank lines and lines starting with
+    /// # are skipped).
     #[arg(long, value_name = "FILE")]
     ids_file: Option<PathBuf>,
-    /// Revoked certificate ids.
-    #[arg(value_name = "ID")]
+    /// Keep every pair of the list at --out (add to it rather than replace).
+    #[arg(long)]
+    keep: bool,
+    /// Revoked entries: KID:ID, or ID with --key.
+    #[arg(value_name = "ENTRY")]
     ids: Vec<String>,
     /// The list file to write.
     #[arg(long, value_name = "FILE")]
@@ -213,42 +233,74 @@ fn sign_trust(a: TrustSignArgs) -> CliResult {
     Ok(EXIT_OK)
 }
 
-fn parse_id(s: &str, origin: &str) -> Result<u64, CliError> {
-    s.trim().parse::<u64>().map_err(|_| {
-        CliError::usage(format!("{origin}: `{}` is not a certificate id", s.trim()))
-            .hint("certificate ids are whole numbers, e.g. 3100000000000042")
-    })
-}
-
 fn sign_revocations(a: RevokeSignArgs) -> CliResult {
     let (_, root) = keyfile::load_secret(&a.root, KeyKind::Root)?;
-    let (issued, expires) = times(a.issued_at.as_deref(), &a.expires)?;
-    let mut ids = Vec::new();
-    if let Some(path) = &a.ids_file {
-        let text = files::read_text(path)?;
-        for (i, line) in text.lines().enumerate() {
-            let t = line.trim();
-            if t.is_empty() || t.starts_with('#') {
-                continue;
+    let issued = match a.issued_at.as_deref() {
+        Some(s) => clock::parse_instant("--issued-at", s)?,
+        None => clock::now(),
+    };
+    let max_age = match &a.expires {
+        Some(e) => {
+            let (issued, expires) = times(a.issued_at.as_deref(), e)?;
+            let age = expires.0 - issued.0;
+            if age > yanzheng_core::revocation::MAX_MAX_AGE {
+                return Err(CliError::usage(format!(
+                    "--expires ({}) is more than 366 days after the issue time",
+                    expires.to_rfc3339()
+                ))
+                .hint("revocation data must be re-signed at least once a year (7 days is usual)"));
             }
-            ids.push(parse_id(t, &format!("{} line {}", path.display(), i + 1))?);
+            age
         }
+        None => revoke::parse_max_age(&a.max_age)?,
+    };
+    let default_kid = a.key.as_deref().map(revoke::kid_of_key_file).transpose()?;
+    let mut pairs = Vec::new();
+    if let Some(path) = &a.ids_file {
+        pairs.extend(revoke::read_entries(path, default_kid)?);
     }
     for s in &a.ids {
-        ids.push(parse_id(s, "argument")?);
+        pairs.push(revoke::parse_entry(s, "argument", default_kid)?);
     }
-    let bytes = RevocationList::sign(a.version, issued, expires, &ids, &root);
-    let list = RevocationList::load(&bytes, &root.public())
-        .map_err(|e| CliError::usage(format!("the list would not load: {e}")))?;
-    files::write(&a.out, &bytes)?;
-    outln!(
-        "signed revocation list version {} with {} id(s), issued {}, expires {}",
-        list.version,
-        list.ids().len(),
-        list.issued_at.to_rfc3339(),
-        list.expires_at.to_rfc3339()
+    let current = revoke::current_at(&a.out, &root)?;
+    if a.keep {
+        if let Some(c) = &current {
+            pairs.extend(c.set().iter());
+        }
+    }
+    let version = a
+        .version
+        .unwrap_or_else(|| current.as_ref().map_or(1, |c| c.version + 1));
+    let set = RevokedSet::from_pairs(pairs);
+    let published = revoke::publish(
+        &a.out,
+        current.as_ref(),
+        version,
+        issued,
+        max_age,
+        &set,
+        &root,
     )?;
-    outln!("  wrote {} ({} bytes)", a.out.display(), bytes.len())?;
+    let list = &published.list;
+    outln!(
+        "signed revocation list version {} with {} revoked certificate(s) under {} key(s), issued {}, stale after {}",
+        list.version,
+        list.set().len(),
+        list.set().kids().count(),
+        list.issued_at.to_rfc3339(),
+        list.fresh_until().to_rfc3339()
+    )?;
+    outln!(
+        "  wrote {} ({} bytes)",
+        a.out.display(),
+        published.full_bytes
+    )?;
+    if let Some((path, len)) = &published.delta {
+        outln!(
+            "  wrote {} ({len} bytes, the delta from the previous version)",
+            path.display()
+        )?;
+    }
     Ok(EXIT_OK)
 }
 
@@ -320,6 +372,11 @@ fn print_summary(kind: &str, s: &ListSummary, now: UnixTime) -> Result<(), CliEr
         ""
     };
     outln!("  expires  {}{note}", s.expires_at.to_rfc3339())?;
+    if kind == "revocation list" && now > s.expires_at {
+        outln!(
+            "  (stale: verifiers holding it say \"revocation status unknown\" for valid cards)"
+        )?;
+    }
     Ok(())
 }
 
@@ -383,25 +440,32 @@ fn show_revocations(a: ShowArgs) -> CliResult {
     let root = root_for(&a.file, a.root.as_deref(), "--root")?;
     let list = load_revocations(&a.file, &root)?;
     let now = clock::now();
+    let set = list.set();
     if a.json {
         let mut v = summary_json(&list.summary(), now);
         v["root_kid"] = json!(root.kid().to_hex());
-        v["count"] = json!(list.ids().len());
-        v["ids"] = json!(list.ids());
+        v["max_age"] = json!(list.max_age);
+        v["count"] = json!(set.len());
+        v["revoked"] = set
+            .groups()
+            .map(|(kid, ids)| (kid.to_hex(), json!(ids)))
+            .collect::<serde_json::Map<_, _>>()
+            .into();
         outln!("{v}")?;
         return Ok(EXIT_OK);
     }
     print_summary("revocation list", &list.summary(), now)?;
     outln!("  root     {}", root.kid())?;
-    outln!("  {} revoked certificate id(s)", list.ids().len())?;
-    for id in list.ids().iter().take(SHOW_IDS) {
-        outln!("  {id}")?;
+    outln!(
+        "  {} revoked certificate(s) under {} issuer key(s)",
+        set.len(),
+        set.kids().count()
+    )?;
+    for (kid, id) in set.iter().take(SHOW_IDS) {
+        outln!("  {kid}:{id}")?;
     }
-    if list.ids().len() > SHOW_IDS {
-        outln!(
-            "  ... {} more (--json lists all)",
-            list.ids().len() - SHOW_IDS
-        )?;
+    if set.len() > SHOW_IDS {
+        outln!("  ... {} more (--json lists all)", set.len() - SHOW_IDS)?;
     }
     Ok(EXIT_OK)
 }

@@ -21,6 +21,7 @@ mod keyfile;
 mod keys;
 mod lists;
 mod qr;
+mod revoke;
 mod serve;
 mod sign;
 mod verify;

@@ -246,28 +246,41 @@ fn print_report(
         }
     )?;
     match revocations {
-        Some(rl) => outln!(
-            "{}",
-            if zh {
-                format!(
-                    "撤销名单第 {} 版，签发于 {}",
-                    rl.version,
-                    rl.issued_at.to_rfc3339()
-                )
-            } else {
-                format!(
-                    "revocation list version {}, issued {}",
-                    rl.version,
-                    rl.issued_at.to_rfc3339()
-                )
-            }
-        )?,
+        Some(rl) => {
+            let stale = rl.is_stale(r.checked_at);
+            outln!(
+                "{}",
+                if zh {
+                    format!(
+                        "撤销名单第 {} 版，签发于 {}（{}），{} {}",
+                        rl.version,
+                        rl.issued_at.to_rfc3339(),
+                        list_age(rl.issued_at, r.checked_at, true),
+                        if stale { "已于" } else { "有效至" },
+                        rl.fresh_until().to_rfc3339()
+                    ) + if stale { " 过时" } else { "" }
+                } else {
+                    format!(
+                        "revocation list version {}, issued {} ({}), {} {}",
+                        rl.version,
+                        rl.issued_at.to_rfc3339(),
+                        list_age(rl.issued_at, r.checked_at, false),
+                        if stale {
+                            "stale since"
+                        } else {
+                            "current until"
+                        },
+                        rl.fresh_until().to_rfc3339()
+                    )
+                }
+            )?
+        }
         None => outln!(
             "{}",
             if zh {
-                "未检查撤销名单（未提供 --revocations）"
+                "没有撤销名单（未提供 --revocations）：有效的证书只能判为“撤销状态未知”"
             } else {
-                "revocations not checked (no --revocations)"
+                "no revocation list (no --revocations): a valid card can only be \"revocation status unknown\""
             }
         )?,
     }

@@ -234,6 +234,8 @@ fn revocations_import_resigns_the_list_and_the_server_takes_it() {
                 "import",
                 "--revocations",
                 "revoke.txt",
+                "--key",
+                "demo/issuer-shanghai.pub",
                 "--db",
                 &db,
                 "--root",
@@ -244,7 +246,7 @@ fn revocations_import_resigns_the_list_and_the_server_takes_it() {
             0,
         );
         assert!(
-            out.contains("revocation list version 2 with 3 id(s)"),
+            out.contains("revocation list version 2 with 3 revoked"),
             "{out}"
         );
         let (shown, _) = yz_expect(d, &["revocations", "show", "demo/revocations", "--json"], 0);
@@ -258,6 +260,19 @@ fn revocations_import_resigns_the_list_and_the_server_takes_it() {
         let v = s.lookup(&number, &name).json();
         assert_eq!(v["certificates"][0]["revoked"], true, "{v}");
         assert_eq!(verdict(&s), "revoked");
+        // A device holding version 1 gets the one delta; one holding 2 gets
+        // none; one holding an unknown version is sent to the full list.
+        let delta = std::fs::read(demo.join("revocation-deltas/2")).expect("delta written");
+        let r = s.get("/v1/revocations/deltas?since=1");
+        assert_eq!(r.status, 200);
+        assert_eq!(r.header("content-type"), Some("application/cbor"));
+        let mut cbor = yanzheng_core::cbor::Reader::new(&r.body);
+        assert_eq!(cbor.array(10).expect("an array"), 1);
+        assert_eq!(cbor.bytes(1 << 20).expect("a delta"), delta.as_slice());
+        assert!(cbor.finish().is_ok());
+        assert_eq!(s.get("/revocations/deltas?since=2").body, vec![0x80]);
+        assert_eq!(s.get("/v1/revocations/deltas?since=7").status, 404);
+        assert_eq!(s.get("/v1/revocations/deltas?since=x").status, 400);
 
         // An older list dropped into the folder is refused: still version 2.
         let v2_tag = s.get("/v1/revocations").header("etag").map(str::to_string);
@@ -281,6 +296,8 @@ fn revocations_import_resigns_the_list_and_the_server_takes_it() {
                 "import",
                 "--revocations",
                 "bad.txt",
+                "--key",
+                "demo/issuer-shanghai.pub",
                 "--db",
                 &db,
                 "--root",
@@ -290,7 +307,7 @@ fn revocations_import_resigns_the_list_and_the_server_takes_it() {
             ],
             2,
         );
-        assert!(err.contains("bad.txt:2"), "{err}");
+        assert!(err.contains("bad.txt line 2"), "{err}");
     }
 }
 

@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use yanzheng_core::{base45, payload, verify, PublicKey, TrustList};
+use yanzheng_core::{base45, payload, verify, PublicKey, RevocationList, TrustList};
 
 #[test]
 fn keys_trust_list_sign_qr_image_verify_says_valid() {
@@ -29,6 +29,8 @@ fn keys_trust_list_sign_qr_image_verify_says_valid() {
             "verify",
             "--trust-list",
             "trust-list",
+            "--revocations",
+            "revocations",
             "--image",
             "card.png",
         ],
@@ -45,6 +47,8 @@ fn keys_trust_list_sign_qr_image_verify_says_valid() {
             "verify",
             "--trust-list",
             "trust-list",
+            "--revocations",
+            "revocations",
             "--lang",
             "en",
             &text,
@@ -136,10 +140,20 @@ fn no_one_character_change_is_ever_accepted() {
     let root = PublicKey::from_bytes(&root_bytes).expect("root key");
     let trust = TrustList::load(&std::fs::read(d.join("trust-list")).expect("list"), &root)
         .expect("trust list");
+    let revocations =
+        RevocationList::load(&std::fs::read(d.join("revocations")).expect("list"), &root)
+            .expect("revocation list");
     let now = trust.issued_at;
     assert_eq!(
-        verify(&text, Some(&trust), None, now).verdict.code(),
+        verify(&text, Some(&trust), Some(&revocations), now)
+            .verdict
+            .code(),
         "valid"
+    );
+    // Without revocation data the same card is never valid.
+    assert_eq!(
+        verify(&text, Some(&trust), None, now).verdict.code(),
+        "revocation_unknown"
     );
     let body_len = text.len() - payload::PREFIX.len();
     let cose_len = base45::decode(&text[payload::PREFIX.len()..])
@@ -155,7 +169,7 @@ fn no_one_character_change_is_ever_accepted() {
         } else {
             bump(&text, at)
         };
-        let report = verify(&changed, Some(&trust), None, now);
+        let report = verify(&changed, Some(&trust), Some(&revocations), now);
         assert!(
             !report.verdict.is_acceptable(),
             "a change at {at} was accepted: {changed}"
@@ -182,8 +196,25 @@ fn at_after_the_review_date_says_review_overdue() {
     let after = due.add_days(1).to_string();
     let (v, c) = verdict_of(d, &["--at", &after, &text]);
     assert_eq!((v.as_str(), c), ("review_overdue", 1));
-    // Within 30 days before it: still acceptable, with a warning.
+    // Within 30 days before it: still acceptable, with a warning, given
+    // revocation data from then (the world's list is long stale by then).
     let soon = due.add_days(-10).to_string();
+    let (v, c) = verdict_of(d, &["--at", &soon, &text]);
+    assert_eq!((v.as_str(), c), ("revocation_unknown", 1));
+    let day_before = due.add_days(-11).to_string();
+    ok(
+        d,
+        &[
+            "revocations",
+            "sign",
+            "--root",
+            "root.key",
+            "--issued-at",
+            &day_before,
+            "--out",
+            "revocations",
+        ],
+    );
     let (v, c) = verdict_of(d, &["--at", &soon, &text]);
     assert_eq!((v.as_str(), c), ("review_due_soon", 0));
     // An RFC 3339 instant works too (09:00 in Beijing on the day after).
@@ -199,6 +230,22 @@ fn revoked_certificate_says_revoked() {
     world(d);
     let text = sign_one(d, 3_100_000_000_000_006);
     std::fs::write(d.join("ids.txt"), "# revoked\n3100000000000006\n\n").expect("write");
+    // Bare ids need the issuer key they belong to.
+    let o = yz(
+        d,
+        &[
+            "revocations",
+            "sign",
+            "--root",
+            "root.key",
+            "--ids-file",
+            "ids.txt",
+            "--out",
+            "revocations",
+        ],
+    );
+    expect_code(&o, 2);
+    assert!(stderr(&o).contains("names no issuer key"), "{}", stderr(&o));
     let expires = today().add_days(30).to_string();
     ok(
         d,
@@ -211,6 +258,8 @@ fn revoked_certificate_says_revoked() {
             "2",
             "--expires",
             &expires,
+            "--key",
+            "issuer.pub",
             "--ids-file",
             "ids.txt",
             "3100000000000099",
@@ -221,6 +270,8 @@ fn revoked_certificate_says_revoked() {
     let shown = ok(d, &["revocations", "show", "revocations", "--json"]);
     let v: serde_json::Value = serde_json::from_str(shown.trim()).expect("JSON");
     assert_eq!(v["count"], 2);
+    // Replacing version 1 wrote the delta from it.
+    assert!(d.join("revocation-deltas/2").is_file());
     let (v, c) = verdict_of(d, &[&text]);
     assert_eq!((v.as_str(), c), ("revoked", 1));
 }
@@ -236,7 +287,12 @@ fn verify_exit_codes() {
         a.extend_from_slice(args);
         yz(d, &a)
     };
-    expect_code(&verify(&[&text]), 0);
+    // Without a revocation list a valid card is "revocation status
+    // unknown": exit 1. With it: valid, exit 0.
+    let o = verify(&["--json", &text]);
+    expect_code(&o, 1);
+    assert!(stdout(&o).contains("\"verdict\":\"revocation_unknown\""));
+    expect_code(&verify(&["--revocations", "revocations", &text]), 0);
     // A link is not a certificate: exit 1.
     expect_code(&verify(&["https://cx-mem-gov.cn.example/q?id=1"]), 1);
     // Garbage in our format: unreadable, exit 1.
@@ -324,7 +380,20 @@ fn verify_exit_codes() {
                 "list-3",
             ],
         );
-        expect_code(&yz(d, &["verify", "--trust-list", "list-3", &text]), want);
+        expect_code(
+            &yz(
+                d,
+                &[
+                    "verify",
+                    "--trust-list",
+                    "list-3",
+                    "--revocations",
+                    "revocations",
+                    &text,
+                ],
+            ),
+            want,
+        );
     }
 }
 

@@ -25,8 +25,10 @@ pub const ALG_EDDSA: i64 = -8;
 pub const AAD_CERTIFICATE: &[u8] = b"yanzheng certificate v1";
 /// External AAD for a trust list.
 pub const AAD_TRUST_LIST: &[u8] = b"yanzheng trust list v1";
-/// External AAD for a revocation list.
-pub const AAD_REVOCATIONS: &[u8] = b"yanzheng revocation list v1";
+/// External AAD for a full revocation list.
+pub const AAD_REVOCATIONS: &[u8] = b"yanzheng revocation list v2";
+/// External AAD for a revocation delta.
+pub const AAD_REVOCATION_DELTA: &[u8] = b"yanzheng revocation delta v2";
 
 /// Why a COSE_Sign1 structure was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]

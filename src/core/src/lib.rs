@@ -15,10 +15,12 @@
 //! - [`crypto`]: Ed25519 via `ed25519-dalek`'s `verify_strict`, with keys
 //!   checked for canonical encoding and small order when loaded.
 //! - [`trust`] and [`revocation`]: root-signed lists with versions that only go
-//!   up and an expiry.
+//!   up and an expiry; revocations are a set coded near its information limit,
+//!   with signed deltas and a maximum age.
 //! - [`verdict`]: [`verify`] applies the checks in this order: not our format
 //!   (a link or text) → unreadable → key unknown → signature → key permissions
-//!   (status, type, signing period, region) → revoked → dates → trust list
+//!   (status, type, signing period, region) → revoked → dates → revocation
+//!   freshness (stale or missing data turns `valid` into `revocation_unknown`) → trust list
 //!   expiry (which wraps the date verdict rather than hiding it). The trust
 //!   list's issue time is a floor for "now", so a clock set back cannot revive
 //!   an expired card.
@@ -45,6 +47,6 @@ pub mod verdict;
 pub use cert::{CertKind, Certificate, Sex};
 pub use crypto::{Kid, PublicKey, SecretKey};
 pub use date::{Date, UnixTime};
-pub use revocation::RevocationList;
+pub use revocation::{RevocationDelta, RevocationList, RevokedSet};
 pub use trust::{IssuerKey, KeyStatus, TrustList};
 pub use verdict::{verify, Report, Verdict};

@@ -2,6 +2,7 @@
 //! Simplified Chinese (the default) and English. The widget and the CLI both
 //! use these, so an inspector and an issuer read the same explanation.
 
+use crate::date::UnixTime;
 use crate::verdict::{KeyNotAllowedReason, NotCertificateKind, Report, Verdict};
 
 /// Display language.
@@ -66,7 +67,7 @@ const HOTLINE_EN: &str = "If you suspect a fake, report it on the 12350 work-saf
 pub fn tone(v: &Verdict) -> Tone {
     match v {
         Verdict::Valid => Tone::Good,
-        Verdict::ReviewDueSoon { .. } => Tone::Caution,
+        Verdict::ReviewDueSoon { .. } | Verdict::RevocationUnknown { .. } => Tone::Caution,
         Verdict::UnknownKey { .. } | Verdict::TrustOutdated { .. } => Tone::Unknown,
         Verdict::Unreadable { .. } => Tone::Unknown,
         _ => Tone::Bad,
@@ -78,11 +79,17 @@ pub fn explain(report: &Report, lang: Lang) -> Explanation {
     explain_verdict(
         &report.verdict,
         report.issuer.as_ref().map(|i| i.name.as_str()),
+        report.checked_at,
         lang,
     )
 }
 
-fn explain_verdict(v: &Verdict, issuer: Option<&str>, lang: Lang) -> Explanation {
+/// Whole days from `then` to `now` (0 if `then` is later).
+fn days_between(then: UnixTime, now: UnixTime) -> u64 {
+    now.0.saturating_sub(then.0) / 86_400
+}
+
+fn explain_verdict(v: &Verdict, issuer: Option<&str>, now: UnixTime, lang: Lang) -> Explanation {
     let zh = lang == Lang::Zh;
     let issuer_zh = issuer.unwrap_or("发证机关");
     let issuer_en = issuer.unwrap_or("the issuing authority");
@@ -235,8 +242,48 @@ fn explain_verdict(v: &Verdict, issuer: Option<&str>, lang: Lang) -> Explanation
                 )
             }
         }
+        Verdict::RevocationUnknown {
+            issued_at, status, ..
+        } => {
+            let review_zh = match **status {
+                Verdict::ReviewDueSoon { due, .. } => format!("应复审日期 {due} 将到。"),
+                _ => String::new(),
+            };
+            let review_en = match **status {
+                Verdict::ReviewDueSoon { due, .. } => format!(" The review is due on {due}."),
+                _ => String::new(),
+            };
+            match (zh, issued_at) {
+                (true, Some(at)) => (
+                    "签名正确，撤销状态未知".into(),
+                    format!(
+                        "签名经{issuer_zh}的密钥验证，证书在有效期内；但本机的撤销名单已是 {} 天前的数据，已超过规定时限，无法确认此证之后是否被撤销。{review_zh}",
+                        days_between(*at, now)
+                    ),
+                    "请联网更新撤销名单后再核验，或使用在线查询。更新前不要仅凭此结果放行。".into(),
+                ),
+                (true, None) => (
+                    "签名正确，撤销状态未知".into(),
+                    format!("签名经{issuer_zh}的密钥验证，证书在有效期内；但本机没有撤销名单，无法确认此证是否被撤销。{review_zh}"),
+                    "请联网下载撤销名单后再核验，或使用在线查询。更新前不要仅凭此结果放行。".into(),
+                ),
+                (false, Some(at)) => (
+                    "Signature correct, revocation status unknown".into(),
+                    format!(
+                        "The signature verifies with a key of {issuer_en} and the dates are in force, but this device's revocation data is {} days old, past its limit: whether the card was revoked since is unknown.{review_en}",
+                        days_between(*at, now)
+                    ),
+                    "Connect to update the revocation list and check again, or use the online lookup. Do not accept on this result alone.".into(),
+                ),
+                (false, None) => (
+                    "Signature correct, revocation status unknown".into(),
+                    format!("The signature verifies with a key of {issuer_en} and the dates are in force, but this device holds no revocation list: whether the card is revoked is unknown.{review_en}"),
+                    "Connect to download the revocation list and check again, or use the online lookup. Do not accept on this result alone.".into(),
+                ),
+            }
+        }
         Verdict::TrustOutdated { expired_at, status } => {
-            let inner = explain_verdict(status, issuer, lang);
+            let inner = explain_verdict(status, issuer, now, lang);
             let when = expired_at.to_rfc3339();
             if zh {
                 (
@@ -337,6 +384,19 @@ mod tests {
                 expired_at: crate::date::UnixTime(0),
                 status: Box::new(Verdict::Valid),
             },
+            Verdict::RevocationUnknown {
+                issued_at: None,
+                fresh_until: None,
+                status: Box::new(Verdict::Valid),
+            },
+            Verdict::RevocationUnknown {
+                issued_at: Some(UnixTime(0)),
+                fresh_until: Some(UnixTime(86_400)),
+                status: Box::new(Verdict::ReviewDueSoon {
+                    due: d,
+                    days_left: 3,
+                }),
+            },
             Verdict::NotACertificate {
                 what: NotCertificateKind::Link {
                     host: "x.example".into(),
@@ -352,13 +412,25 @@ mod tests {
         ];
         for v in &all {
             for lang in [Lang::Zh, Lang::En] {
-                let e = explain_verdict(v, None, lang);
+                let e = explain_verdict(v, None, UnixTime(0), lang);
                 assert!(!e.headline.is_empty() && !e.why.is_empty() && !e.next.is_empty());
             }
         }
         // "No trust data" must never read like a forgery.
-        let e = explain_verdict(&all[7], None, Lang::Zh);
+        let e = explain_verdict(&all[7], None, UnixTime(0), Lang::Zh);
         assert_eq!(e.tone, Tone::Unknown);
         assert!(e.why.contains("不代表证件是假的"));
+        // Stale revocation data says how old it is and never reads as valid.
+        let stale = Verdict::RevocationUnknown {
+            issued_at: Some(UnixTime(0)),
+            fresh_until: Some(UnixTime(7 * 86_400)),
+            status: Box::new(Verdict::Valid),
+        };
+        let e = explain_verdict(&stale, None, UnixTime(9 * 86_400 + 5), Lang::Zh);
+        assert_eq!(e.tone, Tone::Caution);
+        assert!(e.why.contains("9 天前"), "{}", e.why);
+        let e = explain_verdict(&stale, None, UnixTime(9 * 86_400 + 5), Lang::En);
+        assert!(e.why.contains("9 days old"), "{}", e.why);
+        assert!(!stale.is_acceptable());
     }
 }

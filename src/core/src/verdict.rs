@@ -98,6 +98,17 @@ pub enum Verdict {
         /// Why.
         reason: KeyNotAllowedReason,
     },
+    /// The signature and dates are fine, but the device holds no revocation
+    /// data, or only data older than its maximum age: whether the card was
+    /// revoked since is unknown. Never counts as valid.
+    RevocationUnknown {
+        /// When the revocation data held was signed (`None`: none held).
+        issued_at: Option<UnixTime>,
+        /// When that data went stale (`None`: none held).
+        fresh_until: Option<UnixTime>,
+        /// What the signature and dates say (`valid` or `review_due_soon`).
+        status: Box<Verdict>,
+    },
     /// The trust list has expired; `status` is what the signature and dates say.
     TrustOutdated {
         /// When the list expired.
@@ -133,6 +144,7 @@ impl Verdict {
             Verdict::SignatureInvalid { .. } => "signature_invalid",
             Verdict::UnknownKey { .. } => "unknown_key",
             Verdict::KeyNotAllowed { .. } => "key_not_allowed",
+            Verdict::RevocationUnknown { .. } => "revocation_unknown",
             Verdict::TrustOutdated { .. } => "trust_outdated",
             Verdict::NotACertificate { .. } => "not_a_certificate",
             Verdict::Unreadable { .. } => "unreadable",
@@ -156,6 +168,7 @@ pub const VERDICT_CODES: &[&str] = &[
     "signature_invalid",
     "unknown_key",
     "key_not_allowed",
+    "revocation_unknown",
     "trust_outdated",
     "not_a_certificate",
     "unreadable",
@@ -429,7 +442,7 @@ fn decide(
     if !key.covers_region(cert.region) {
         return not_allowed(KeyNotAllowedReason::WrongRegion);
     }
-    let status = card_status(&cert, revocations, today);
+    let status = card_status(&cert, &kid, revocations, today, now);
     if trust.is_expired(now) {
         return Verdict::TrustOutdated {
             expired_at: trust.expires_at,
@@ -439,16 +452,38 @@ fn decide(
     status
 }
 
-/// Revocation and date rules for a certificate whose signature is trusted.
-fn card_status(cert: &Certificate, revocations: Option<&RevocationList>, today: Date) -> Verdict {
+/// Revocation, date and freshness rules for a certificate whose signature
+/// is trusted. A revocation on any list held counts, however old the list;
+/// a card that would be valid needs revocation data within its maximum age.
+fn card_status(
+    cert: &Certificate,
+    kid: &Kid,
+    revocations: Option<&RevocationList>,
+    today: Date,
+    now: UnixTime,
+) -> Verdict {
+    let dates = date_status(cert, today);
     if let Some(list) = revocations {
-        if list.contains(cert.cert_id) {
+        if list.contains(kid, cert.cert_id) {
             return Verdict::Revoked {
                 cert_id: cert.cert_id,
                 list_version: list.version,
             };
         }
     }
+    let current = revocations.filter(|l| !l.is_stale(now));
+    if dates.is_acceptable() && current.is_none() {
+        return Verdict::RevocationUnknown {
+            issued_at: revocations.map(|l| l.issued_at),
+            fresh_until: revocations.map(RevocationList::fresh_until),
+            status: Box::new(dates),
+        };
+    }
+    dates
+}
+
+/// The date rules alone.
+fn date_status(cert: &Certificate, today: Date) -> Verdict {
     if today < cert.valid_from {
         return Verdict::NotYetValid {
             valid_from: cert.valid_from,

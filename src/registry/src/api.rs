@@ -397,7 +397,8 @@ pub async fn lookup(
         // still does one compare.
         if keys_equal(&r.name_key, &name_key) {
             let revoked_now = revocations
-                .is_some_and(|l| u64::try_from(r.cert_id).is_ok_and(|id| l.contains(id)));
+                .zip(r.kid.as_ref())
+                .is_some_and(|(l, kid)| l.contains(kid, r.cert_id));
             found.push(FoundCertificate::of(r, revoked_now));
         }
     }
@@ -496,6 +497,60 @@ pub async fn revocations(State(state): State<Shared>, headers: HeaderMap) -> Res
             .map(|(l, tag)| (l.bytes(), tag.as_str())),
         &headers,
     )
+}
+
+/// The `since` version of a deltas query: `since=N` and nothing else.
+fn since_version(uri: &axum::http::Uri) -> Option<u64> {
+    let value = uri.query()?.strip_prefix("since=")?;
+    if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    value.parse().ok()
+}
+
+/// `GET /v1/revocations/deltas?since=N`: the signed deltas from version N to
+/// the current list, as a CBOR array of byte strings (each a COSE_Sign1),
+/// oldest first; empty if N is current. 404 `delta_unavailable` when the
+/// chain does not reach back to N: the client fetches the full list.
+pub async fn revocation_deltas(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    uri: axum::http::Uri,
+) -> Response {
+    let Some(since) = since_version(&uri) else {
+        return ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_query",
+            "请求格式有误：需要 since=版本号。",
+            "Bad request: since=VERSION is required.",
+        )
+        .into_response();
+    };
+    let lists = state.lists.current();
+    let Some(chain) = lists.deltas_since(since) else {
+        return ApiError::new(
+            StatusCode::NOT_FOUND,
+            "delta_unavailable",
+            "没有从该版本起的增量，请下载完整名单。",
+            "No deltas from that version: fetch the full list.",
+        )
+        .into_response();
+    };
+    let mut w = yanzheng_core::cbor::Writer::new();
+    w.array(chain.len());
+    for d in chain {
+        w.bytes(d.bytes());
+    }
+    let body = w.into_bytes();
+    let tag = crate::lists::etag(&body);
+    let mut resp = signed_list(Some((&body, &tag)), &headers);
+    if resp.status() == StatusCode::OK {
+        resp.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/cbor"),
+        );
+    }
+    resp
 }
 
 /// `GET /config.json`: the widget's configuration from the data folder,

@@ -9,7 +9,8 @@ use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions, AnyRow};
 use sqlx::{AnyConnection, AnyPool, Connection, Row};
-use yanzheng_core::{CertKind, UnixTime};
+use yanzheng_core::crypto::from_hex;
+use yanzheng_core::{CertKind, Kid, RevokedSet, UnixTime};
 
 use crate::privacy::{keys_equal, LookupKey};
 use crate::record::{CertificateRecord, StoredFields};
@@ -80,11 +81,38 @@ struct Migration {
 }
 
 /// The schema, in order. Never edit an applied migration: add a new one.
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "certificates",
-    sql: include_str!("../migrations/0001_certificates.sql"),
-}];
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "certificates",
+        sql: include_str!("../migrations/0001_certificates.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "issuer keys",
+        sql: include_str!("../migrations/0002_issuer_keys.sql"),
+    },
+];
+
+/// A certificate id as stored: BIGINT has 63 bits and a sign, ids have 64
+/// bits, so the column holds the same bits (ids from 2^63 read negative in
+/// SQL; the program never compares them there).
+fn id_to_sql(id: u64) -> i64 {
+    i64::from_be_bytes(id.to_be_bytes())
+}
+
+fn id_from_sql(v: i64) -> u64 {
+    u64::from_be_bytes(v.to_be_bytes())
+}
+
+/// A key id as stored ('' for rows from before keys were recorded).
+fn kid_to_sql(kid: Option<&Kid>) -> String {
+    kid.map(Kid::to_hex).unwrap_or_default()
+}
+
+fn kid_from_sql(s: &str) -> Option<Kid> {
+    from_hex(s).and_then(|b| Kid::from_slice(&b))
+}
 
 /// The statements of a migration file: comment lines dropped, split at `;`.
 fn statements(sql: &str) -> Vec<String> {
@@ -103,11 +131,11 @@ fn statements(sql: &str) -> Vec<String> {
 /// Any PostgreSQL advisory-lock number will do, as long as it is ours.
 const MIGRATION_LOCK: i64 = 0x797a_6d69_6772;
 
-/// Rows written per multi-row `INSERT` (11 values a row stays under
+/// Rows written per multi-row `INSERT` (12 values a row stays under
 /// SQLite's 32,766 and PostgreSQL's 65,535 parameters).
 pub const MAX_BATCH_ROWS: usize = 2000;
 
-const COLUMNS: &str = "cert_id, number_key, name_key, name_masked, number_masked, kind, \
+const COLUMNS: &str = "kid, cert_id, number_key, name_key, name_masked, number_masked, kind, \
                        region, issuer, fields, revoked, updated_at";
 
 /// Turns a `--db` argument into a sqlx URL: `postgres://` and
@@ -300,7 +328,7 @@ impl Database {
 
     /// Inserts or updates `records` in one transaction: all of them are
     /// written, or none. A stored revocation is never undone by a later
-    /// import. Records repeating a `cert_id` keep the last one.
+    /// import. Records repeating a `(kid, cert_id)` keep the last one.
     pub async fn upsert(&self, records: &[CertificateRecord]) -> Result<UpsertCount, DbError> {
         if records.is_empty() {
             return Ok(UpsertCount::default());
@@ -310,7 +338,7 @@ impl Database {
         let mut seen = std::collections::HashSet::with_capacity(records.len());
         let mut unique: Vec<&CertificateRecord> = Vec::with_capacity(records.len());
         for r in records.iter().rev() {
-            if seen.insert(r.cert_id) {
+            if seen.insert((r.kid, r.cert_id)) {
                 unique.push(r);
             }
         }
@@ -326,7 +354,8 @@ impl Database {
                     DbError::Setup(format!("cannot encode certificate fields: {e}"))
                 })?;
                 q = q
-                    .bind(r.cert_id)
+                    .bind(kid_to_sql(r.kid.as_ref()))
+                    .bind(id_to_sql(r.cert_id))
                     .bind(r.number_key.clone())
                     .bind(r.name_key.clone())
                     .bind(r.name_masked.clone())
@@ -357,7 +386,7 @@ impl Database {
         number_key: &str,
     ) -> Result<Vec<CertificateRecord>, DbError> {
         let rows = sqlx::query(
-            "SELECT cert_id, number_key, name_key, name_masked, number_masked, kind, region, \
+            "SELECT kid, cert_id, number_key, name_key, name_masked, number_masked, kind, region, \
              issuer, fields, revoked, updated_at FROM certificates WHERE number_key = $1",
         )
         .bind(number_key.to_string())
@@ -367,19 +396,19 @@ impl Database {
         rows.iter().map(record_from_row).collect()
     }
 
-    /// Marks `ids` revoked: remembered in `revocations` (known certificate or
-    /// not) and flagged on stored certificates, in one transaction. Returns
-    /// how many stored certificates changed.
-    pub async fn revoke(&self, ids: &[u64], now: UnixTime) -> Result<u64, DbError> {
+    /// Marks `(kid, cert_id)` pairs revoked: remembered in `revoked` (known
+    /// certificate or not) and flagged on stored certificates, in one
+    /// transaction. Returns how many stored certificates changed.
+    pub async fn revoke(&self, pairs: &[(Kid, u64)], now: UnixTime) -> Result<u64, DbError> {
         let mut tx = self.begin_write().await?;
         let mut changed = 0;
-        for &id in ids {
-            let id = i64::try_from(id)
-                .map_err(|_| DbError::Config(format!("certificate id {id} is too large")))?;
+        for (kid, id) in pairs {
+            let (kid, id) = (kid.to_hex(), id_to_sql(*id));
             sqlx::query(
-                "INSERT INTO revocations (cert_id, revoked_at) VALUES ($1, $2) \
-                 ON CONFLICT (cert_id) DO NOTHING",
+                "INSERT INTO revoked (kid, cert_id, revoked_at) VALUES ($1, $2, $3) \
+                 ON CONFLICT (kid, cert_id) DO NOTHING",
             )
+            .bind(kid.clone())
             .bind(id)
             .bind(unix_i64(now))
             .execute(&mut *tx)
@@ -387,9 +416,10 @@ impl Database {
             .map_err(sql("recording a revocation"))?;
             changed += sqlx::query(
                 "UPDATE certificates SET revoked = 1, updated_at = $1 \
-                 WHERE cert_id = $2 AND revoked = 0",
+                 WHERE kid = $2 AND cert_id = $3 AND revoked = 0",
             )
             .bind(unix_i64(now))
+            .bind(kid)
             .bind(id)
             .execute(&mut *tx)
             .await
@@ -400,22 +430,27 @@ impl Database {
         Ok(changed)
     }
 
-    /// Every revoked id: the `revocations` table and revoked certificates.
-    pub async fn revoked_ids(&self) -> Result<Vec<u64>, DbError> {
+    /// Every revoked `(kid, cert_id)`: the `revoked` table and revoked
+    /// certificates. Rows without a recorded key (imported before keys were
+    /// recorded) cannot be named in a list and are counted apart.
+    pub async fn revoked_set(&self) -> Result<(RevokedSet, u64), DbError> {
         let rows = sqlx::query(
-            "SELECT cert_id FROM revocations UNION SELECT cert_id FROM certificates WHERE revoked <> 0",
+            "SELECT kid, cert_id FROM revoked UNION SELECT kid, cert_id FROM certificates WHERE revoked <> 0",
         )
         .fetch_all(&self.pool)
         .await
         .map_err(sql("reading revocations"))?;
-        let mut ids = Vec::with_capacity(rows.len());
+        let mut pairs = Vec::with_capacity(rows.len());
+        let mut without_key = 0;
         for row in &rows {
-            let id: i64 = row.try_get(0).map_err(sql("reading revocations"))?;
-            ids.push(u64::try_from(id).unwrap_or_default());
+            let kid: String = row.try_get(0).map_err(sql("reading revocations"))?;
+            let id: i64 = row.try_get(1).map_err(sql("reading revocations"))?;
+            match kid_from_sql(&kid) {
+                Some(kid) => pairs.push((kid, id_from_sql(id))),
+                None => without_key += 1,
+            }
         }
-        ids.sort_unstable();
-        ids.dedup();
-        Ok(ids)
+        Ok((RevokedSet::from_pairs(pairs), without_key))
     }
 
     /// SQLite's `PRAGMA integrity_check` (a consistent file after a crash);
@@ -494,7 +529,7 @@ fn upsert_sql(rows: usize) -> String {
             s.push(',');
         }
         s.push('(');
-        for col in 0..11 {
+        for col in 0..12 {
             if col > 0 {
                 s.push(',');
             }
@@ -505,7 +540,7 @@ fn upsert_sql(rows: usize) -> String {
         s.push(')');
     }
     s.push_str(
-        " ON CONFLICT (cert_id) DO UPDATE SET \
+        " ON CONFLICT (kid, cert_id) DO UPDATE SET \
          number_key = excluded.number_key, name_key = excluded.name_key, \
          name_masked = excluded.name_masked, number_masked = excluded.number_masked, \
          kind = excluded.kind, region = excluded.region, issuer = excluded.issuer, \
@@ -539,7 +574,8 @@ fn record_from_row(row: &AnyRow) -> Result<CertificateRecord, DbError> {
     let fields: StoredFields =
         serde_json::from_str(&get_text("fields")?).map_err(|_| bad("fields JSON"))?;
     Ok(CertificateRecord {
-        cert_id: get_i64("cert_id")?,
+        kid: kid_from_sql(&get_text("kid")?),
+        cert_id: id_from_sql(get_i64("cert_id")?),
         number_key: get_text("number_key")?,
         name_key: get_text("name_key")?,
         name_masked: get_text("name_masked")?,
@@ -759,7 +795,7 @@ mod tests {
     #[test]
     fn upsert_placeholders_count_up() {
         let s = upsert_sql(2);
-        assert!(s.contains("($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11),($12,"));
-        assert!(s.contains("$22)"));
+        assert!(s.contains("($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12),($13,"));
+        assert!(s.contains("$24)"));
     }
 }

@@ -1,7 +1,10 @@
 //! The signed lists the registry publishes and verifies with: loaded from the
 //! data folder through core (root signature checked), reloaded when the
 //! files change, and never replaced by a lower version (core's
-//! `accept_update`). What is served is the exact signed bytes.
+//! `accept_update`). What is served is the exact signed bytes: the trust
+//! list, the full revocation list, and the chain of revocation deltas
+//! (`revocation-deltas/<version>`, each from the version before) that ends
+//! at the full list, checked link by link through the sets' digests.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
@@ -9,12 +12,15 @@ use std::time::SystemTime;
 
 use sha2::{Digest, Sha256};
 use yanzheng_core::crypto::to_hex;
-use yanzheng_core::{PublicKey, RevocationList, TrustList};
+use yanzheng_core::{PublicKey, RevocationDelta, RevocationList, TrustList};
 
 /// File name of the trust list in the data folder.
 pub const TRUST_LIST_FILE: &str = "trust-list";
 /// File name of the revocation list in the data folder.
 pub const REVOCATIONS_FILE: &str = "revocations";
+/// Folder of revocation deltas in the data folder: one file per version,
+/// named by the version it leads to, holding the delta from the one before.
+pub const DELTAS_DIR: &str = "revocation-deltas";
 
 /// A strong ETag for a list's bytes (quoted, as HTTP wants it).
 pub fn etag(bytes: &[u8]) -> String {
@@ -29,6 +35,8 @@ pub struct Lists {
     pub trust: Option<(TrustList, String)>,
     /// The revocation list, with its ETag.
     pub revocations: Option<(RevocationList, String)>,
+    /// The deltas that lead to it, oldest first, each linked to the next.
+    pub deltas: Vec<RevocationDelta>,
 }
 
 impl Lists {
@@ -41,6 +49,38 @@ impl Lists {
     pub fn revocations(&self) -> Option<&RevocationList> {
         self.revocations.as_ref().map(|(l, _)| l)
     }
+
+    /// The deltas from version `since` to the current list, oldest first:
+    /// empty if `since` is current, `None` if the chain does not reach back
+    /// to `since` (the client must fetch the full list).
+    pub fn deltas_since(&self, since: u64) -> Option<&[RevocationDelta]> {
+        let current = self.revocations()?;
+        if since == current.version {
+            return Some(&[]);
+        }
+        let start = self.deltas.iter().position(|d| d.from_version == since)?;
+        Some(&self.deltas[start..])
+    }
+}
+
+/// Reads the deltas of `dir` that chain, link by link, to `list`: walking
+/// back from the list's version, each delta must lead to the set the next
+/// one starts from. Files that do not load or do not link are skipped.
+pub fn delta_chain(dir: &Path, list: &RevocationList, root: &PublicKey) -> Vec<RevocationDelta> {
+    let mut chain = Vec::new();
+    let (mut version, mut digest) = (list.version, list.digest());
+    while let Ok(bytes) = std::fs::read(dir.join(DELTAS_DIR).join(version.to_string())) {
+        let Ok(delta) = RevocationDelta::load(&bytes, root) else {
+            break;
+        };
+        if delta.version != version || delta.result_digest() != digest {
+            break;
+        }
+        (version, digest) = (delta.from_version, delta.base_digest());
+        chain.push(delta);
+    }
+    chain.reverse();
+    chain
 }
 
 /// A file's modification time and length: when either changes, read again.
@@ -126,8 +166,13 @@ impl ListStore {
                     )))
                 }
             };
+        let deltas = revocations
+            .as_ref()
+            .map(|r| delta_chain(dir, r, &root))
+            .unwrap_or_default();
         let lists = Lists {
             trust: Some((trust.clone(), etag(trust.bytes()))),
+            deltas,
             revocations: revocations.map(|r| {
                 let tag = etag(r.bytes());
                 (r, tag)
@@ -192,6 +237,7 @@ impl ListStore {
         let mut next = Lists {
             trust: current.trust.clone(),
             revocations: current.revocations.clone(),
+            deltas: current.deltas.clone(),
         };
         let event = if file == TRUST_LIST_FILE {
             let offered = TrustList::load(bytes, &self.root).map_err(|e| e.to_string())?;
@@ -211,6 +257,7 @@ impl ListStore {
             }
             let version = offered.version;
             let tag = etag(offered.bytes());
+            next.deltas = delta_chain(&self.dir, &offered, &self.root);
             next.revocations = Some((offered, tag));
             ReloadEvent::RevocationsUpdated { version }
         };

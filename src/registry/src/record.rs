@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use yanzheng_core::catalog;
 use yanzheng_core::cert::{mask_name, mask_number};
 use yanzheng_core::verdict::NamedCode;
-use yanzheng_core::{CertKind, Certificate, Date, UnixTime};
+use yanzheng_core::{CertKind, Certificate, Date, Kid, UnixTime};
 
 use crate::privacy::{normalize_name, normalize_number, InputError, LookupKey};
 
@@ -43,8 +43,11 @@ pub struct StoredFields {
 /// One row of the `certificates` table.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CertificateRecord {
-    /// The issuer's certificate id (the primary key; revocations name it).
-    pub cert_id: i64,
+    /// The issuer key that signed it (with `cert_id`, the primary key;
+    /// `None` for rows imported before keys were recorded).
+    pub kid: Option<Kid>,
+    /// The certificate id, unique per issuer key (revocations name both).
+    pub cert_id: u64,
     /// HMAC of the normalized ID number (hex).
     pub number_key: String,
     /// HMAC of the normalized name (hex).
@@ -74,6 +77,7 @@ impl CertificateRecord {
     /// repeats the number or the name.
     pub fn new(
         cert: &Certificate,
+        kid: Kid,
         issuer: &str,
         revoked: bool,
         key: &LookupKey,
@@ -85,10 +89,9 @@ impl CertificateRecord {
             _ => "ID number is not 18 characters (17 digits and a digit or X)",
         })?;
         let name = normalize_name(&cert.name).map_err(|_| "the name cannot be normalized")?;
-        let cert_id = i64::try_from(cert.cert_id)
-            .map_err(|_| format!("cert_id {} is too large to store", cert.cert_id))?;
         Ok(CertificateRecord {
-            cert_id,
+            kid: Some(kid),
+            cert_id: cert.cert_id,
             number_key: key.number_key(&number),
             name_key: key.name_key(&name),
             name_masked: mask_name(&cert.name),
@@ -181,7 +184,7 @@ impl FoundCertificate {
                 zh: r.kind.title(true).to_string(),
                 en: r.kind.title(false).to_string(),
             },
-            cert_id: u64::try_from(r.cert_id).unwrap_or_default(),
+            cert_id: r.cert_id,
             name_masked: r.name_masked.clone(),
             number_masked: r.number_masked.clone(),
             category: f.category.map(|v| NamedCode::of(catalog::CATEGORIES, v)),

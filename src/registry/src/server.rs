@@ -156,10 +156,12 @@ impl Registry {
             .route("/v1/verify", api_only(post(api::verify)))
             .route("/v1/trust-list", get(api::trust_list))
             .route("/v1/revocations", get(api::revocations))
+            .route("/v1/revocations/deltas", get(api::revocation_deltas))
             .route("/v1/{*rest}", axum::routing::any(api::api_not_found))
             // The widget's config names the lists relative to the page.
             .route("/trust-list", get(api::trust_list))
             .route("/revocations", get(api::revocations))
+            .route("/revocations/deltas", get(api::revocation_deltas))
             .route("/config.json", get(api::config_json))
             .route("/healthz", get(api::healthz))
             .with_state(Arc::clone(s));

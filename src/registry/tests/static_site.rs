@@ -95,6 +95,7 @@ async fn serves_widget_lists_config_and_lookup() {
     };
     let record = CertificateRecord::new(
         &cert,
+        issuer.public().kid(),
         "上海市应急管理局",
         false,
         db.lookup_key(),

@@ -12,7 +12,7 @@
 use serde::Serialize;
 use yanzheng_core::messages::Lang;
 use yanzheng_core::verdict::ShownFields;
-use yanzheng_core::UnixTime;
+use yanzheng_core::{UnixTime, Verdict};
 
 use crate::state::ScanResult;
 
@@ -23,6 +23,9 @@ pub struct EmbedParams {
     pub host: Option<String>,
     /// The language the host asked for.
     pub lang: Option<Lang>,
+    /// The host takes a card whose only flaw is stale or missing revocation
+    /// data as acceptable (`accept-stale-revocations` on the element).
+    pub accept_stale_revocations: bool,
 }
 
 impl EmbedParams {
@@ -35,6 +38,7 @@ impl EmbedParams {
             match k {
                 "embed" => embed = v == "1",
                 "host" => out.host = percent_decode(v),
+                "stale" => out.accept_stale_revocations = v == "accept",
                 "lang" => {
                     out.lang = match v {
                         "en" | "en-US" | "en-GB" => Some(Lang::En),
@@ -100,7 +104,8 @@ pub struct VerdictMessage<'a> {
     /// Core's verdict code.
     pub verdict: &'a str,
     /// Whether the holder may work on this certificate (valid, or review
-    /// due soon).
+    /// due soon; never with stale or missing revocation data unless the
+    /// host opted in with `accept-stale-revocations`).
     pub acceptable: bool,
     /// Where the verdict came from (`offline`: this device's check).
     pub source: &'a str,
@@ -119,25 +124,38 @@ pub struct VerdictMessage<'a> {
     /// The trust list's version the check used.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trust_list_version: Option<u64>,
+    /// The revocation list's version the check used (absent: none held).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revocations_version: Option<u64>,
+    /// When that revocation data was signed (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revocations_issued_at: Option<UnixTime>,
     /// When the check was made (Unix seconds).
     pub checked_at: UnixTime,
 }
 
 impl<'a> VerdictMessage<'a> {
-    /// The message for a finished check.
-    pub fn of(r: &'a ScanResult) -> VerdictMessage<'a> {
+    /// The message for a finished check; `accept_stale` is the host's
+    /// opt-in to stale revocation data.
+    pub fn of(r: &'a ScanResult, accept_stale: bool) -> VerdictMessage<'a> {
         let report = &r.report;
+        let stale_but_fine = match &report.verdict {
+            Verdict::RevocationUnknown { status, .. } => status.is_acceptable(),
+            _ => false,
+        };
         VerdictMessage {
             kind: "yanzheng:verdict",
             version: 1,
             verdict: report.verdict.code(),
-            acceptable: report.verdict.is_acceptable(),
+            acceptable: report.verdict.is_acceptable() || (accept_stale && stale_but_fine),
             source: r.source.code(),
             signature_verified: report.signature_verified,
             fields: report.fields.as_ref(),
             issuer: report.issuer.as_ref().map(|i| i.name.as_str()),
             payload: &r.payload,
             trust_list_version: report.trust_list.map(|t| t.version),
+            revocations_version: report.revocations.map(|r| r.version),
+            revocations_issued_at: report.revocations.map(|r| r.issued_at),
             checked_at: report.checked_at,
         }
     }
@@ -201,10 +219,11 @@ mod tests {
     fn the_message_carries_the_verdict_masked_fields_and_the_payload() {
         let fx = Fixture::new();
         let r = &fx.checked(&fx.valid_payload());
-        let m = VerdictMessage::of(r);
+        let m = VerdictMessage::of(r, false);
         assert_eq!(m.verdict, "valid");
         assert!(m.acceptable && m.signature_verified);
         assert_eq!(m.trust_list_version, Some(3));
+        assert_eq!(m.revocations_version, Some(5));
         let json = to_json(&m).expect("json");
         assert!(json.contains(r#""type":"yanzheng:verdict""#), "{json}");
         assert!(json.contains("**************1232"), "{json}");
@@ -213,5 +232,31 @@ mod tests {
             "the full number leaked: {json}"
         );
         assert!(json.contains(&fx.valid_payload()));
+    }
+
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    fn stale_revocation_data_is_acceptable_only_when_the_host_opts_in() {
+        let fx = Fixture::new();
+        let mut r = fx.checked(&fx.valid_payload());
+        r.report = yanzheng_core::verify(
+            &fx.valid_payload(),
+            fx.data().trust.as_ref(),
+            None,
+            r.report.checked_at,
+        );
+        assert_eq!(r.report.verdict.code(), "revocation_unknown");
+        assert!(!VerdictMessage::of(&r, false).acceptable);
+        assert!(VerdictMessage::of(&r, true).acceptable);
+        assert_eq!(VerdictMessage::of(&r, true).revocations_version, None);
+        assert!(EmbedParams::from_query("?embed=1&stale=accept").accept_stale_revocations);
+        assert!(!EmbedParams::from_query("?embed=1").accept_stale_revocations);
+        // A card that is bad for another reason stays bad whatever the host says.
+        let revoked = fx.checked(&fx.sign(&yanzheng_core::Certificate {
+            cert_id: crate::test_support::REVOKED_ID,
+            ..fx.certificate()
+        }));
+        assert_eq!(revoked.report.verdict.code(), "revoked");
+        assert!(!VerdictMessage::of(&revoked, true).acceptable);
     }
 }

@@ -501,8 +501,16 @@ impl State {
             self.pending = Some((text, now));
             return ScanState::WaitingForTrust;
         }
-        let scan = self.verify_now(text, now);
+        let scan = self.verify_now(text.clone(), now);
         if let ScanState::Done(r) = &scan {
+            // Stale or missing revocation data: fetch the lists once before
+            // saying so (a phone that has a signal gets a real answer); the
+            // code waits, and is checked again when they arrive.
+            if revocation_unknown(&r.report.verdict) && self.may_refresh_for(now) {
+                self.pending = Some((text, now));
+                self.request(Followup::RefreshTrust);
+                return ScanState::WaitingForTrust;
+            }
             self.checks += 1;
             if self.crew_on {
                 self.round.add(r, now);
@@ -513,6 +521,15 @@ impl State {
             }
         }
         scan
+    }
+
+    /// True unless the trust data was loaded (or refreshed) in the minute
+    /// before `now`: a refresh that just failed is not tried again at once.
+    fn may_refresh_for(&self, now: UnixTime) -> bool {
+        match &self.trust {
+            TrustState::Ready { loaded_at, .. } => loaded_at.0.saturating_add(60) < now.0,
+            TrustState::Loading => false,
+        }
     }
 
     /// Core's verdict on `text` with the trust data held.
@@ -579,6 +596,15 @@ impl yew::Reducible for State {
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         Rc::new(self.apply(action))
+    }
+}
+
+/// True for `revocation_unknown`, also inside `trust_outdated`.
+fn revocation_unknown(v: &Verdict) -> bool {
+    match v {
+        Verdict::RevocationUnknown { .. } => true,
+        Verdict::TrustOutdated { status, .. } => revocation_unknown(status),
+        _ => false,
     }
 }
 
@@ -892,6 +918,42 @@ mod tests {
             })),
         });
         assert_eq!(none.lookup.code(), "not_found");
+    }
+
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    fn stale_revocation_data_is_refreshed_once_before_the_verdict() {
+        let fx = Fixture::new();
+        // Ten days after the lists were loaded, the revocation data (seven
+        // days' maximum age) is stale.
+        let later = UnixTime(now().0 + 10 * 86_400);
+        let s = loaded(&fx).apply(Action::PayloadEntered {
+            text: fx.valid_payload(),
+            now: later,
+        });
+        assert_eq!(s.scan.code(), "waiting");
+        assert_eq!(s.followup, Followup::RefreshTrust);
+        assert_eq!(s.checks, 0);
+        // The refresh brought nothing newer (offline): the verdict says so,
+        // once, and is counted once.
+        let s = s.apply(Action::TrustLoaded {
+            data: Rc::new(fx.data()),
+            now: UnixTime(later.0 + 2),
+        });
+        assert_eq!(verdict_of(&s).code(), "revocation_unknown");
+        assert!(!verdict_of(&s).is_acceptable());
+        assert_eq!(s.checks, 1);
+        // The next scan within a minute does not refresh again.
+        let again = s.apply(Action::PayloadEntered {
+            text: fx.valid_payload(),
+            now: UnixTime(later.0 + 30),
+        });
+        assert_eq!(verdict_of(&again).code(), "revocation_unknown");
+        assert_eq!(again.followup_seq, s.followup_seq);
+        // Fresh data (as a refresh online brings) gives the real verdict.
+        let fresh = pasted(&loaded(&fx), &fx.valid_payload());
+        assert_eq!(verdict_of(&fresh).code(), "valid");
+        assert_eq!(fresh.followup, Followup::None);
     }
 
     #[cfg_attr(not(target_arch = "wasm32"), test)]

@@ -7,9 +7,10 @@ use std::task::{Context, Poll, Waker};
 
 use yanzheng_core::crypto::to_hex;
 use yanzheng_core::payload;
+use yanzheng_core::revocation::DEFAULT_MAX_AGE;
 use yanzheng_core::{
-    CertKind, Certificate, Date, IssuerKey, KeyStatus, RevocationList, SecretKey, Sex, TrustList,
-    UnixTime,
+    CertKind, Certificate, Date, IssuerKey, KeyStatus, RevocationList, RevokedSet, SecretKey, Sex,
+    TrustList, UnixTime,
 };
 
 use crate::platform::MemoryFetch;
@@ -63,7 +64,13 @@ impl Fixture {
         let issued = now();
         let expires = UnixTime(issued.0 + 90 * 86_400);
         let trust_list = TrustList::sign(3, issued, expires, &[issuer_key(&issuer)], &root);
-        let revocations = RevocationList::sign(5, issued, expires, &[REVOKED_ID], &root);
+        let revocations = RevocationList::sign(
+            5,
+            issued,
+            DEFAULT_MAX_AGE,
+            &RevokedSet::from_pairs([(issuer.public().kid(), REVOKED_ID)]),
+            &root,
+        );
         Fixture {
             root,
             issuer,

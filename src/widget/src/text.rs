@@ -76,6 +76,10 @@ pub enum Msg {
     Issuer,
     /// Field label.
     TrustListLabel,
+    /// Label before the revocation list's version.
+    RevocationsLabel,
+    /// A note that the revocation data is past its maximum age.
+    Stale,
     /// A note that the trust list has expired.
     Expired,
     /// The button that starts the camera.
@@ -260,6 +264,8 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
         Msg::ReviewDue => ("应复审日期", "Review due"),
         Msg::Issuer => ("签发机关", "Issued by"),
         Msg::TrustListLabel => ("信任名单", "Trust list"),
+        Msg::RevocationsLabel => ("撤销名单", "revocation list "),
+        Msg::Stale => ("已过时", "stale"),
         Msg::Expired => ("已过期", "expired"),
         Msg::ScanButton => ("用摄像头扫描二维码", "Scan the QR code with the camera"),
         Msg::StopCamera => ("关闭摄像头", "Stop the camera"),

@@ -3,11 +3,20 @@
 //! core. Every failure is kept as a [`LoadProblem`] for the screen: with no
 //! trust list, scans end in core's "no trust data" verdict, never in
 //! "forged".
+//!
+//! Revocations come as a full list and signed deltas: a device that holds
+//! version n asks for the deltas since n (`{revocations_url}/deltas?since=n`)
+//! and applies them through core; if there are none to be had, or one does
+//! not apply, it fetches the full list. The saved copy is the full list it
+//! started from plus the deltas applied since, so every load re-checks each
+//! signature and digest.
 
 use core::fmt;
 
+use yanzheng_core::cbor::Reader;
+use yanzheng_core::revocation::{RevocationDelta, MAX_REVOCATIONS_BYTES};
 use yanzheng_core::trust::UpdateError;
-use yanzheng_core::{RevocationList, TrustList};
+use yanzheng_core::{PublicKey, RevocationList, TrustList};
 
 use crate::base64;
 use crate::config::{Config, CONFIG_URL};
@@ -20,6 +29,12 @@ pub const SAVED_CONFIG: &str = "yanzheng.config";
 pub const SAVED_TRUST_LIST: &str = "yanzheng.trust-list";
 /// See [`SAVED_CONFIG`].
 pub const SAVED_REVOCATIONS: &str = "yanzheng.revocations";
+/// The deltas applied to the saved full revocation list, oldest first:
+/// base64 each, one a line.
+pub const SAVED_REVOCATION_DELTAS: &str = "yanzheng.revocation-deltas";
+
+/// Most deltas one answer may carry.
+const MAX_DELTAS: usize = 1000;
 
 /// Which file a problem is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,6 +104,41 @@ impl TrustData {
 /// Fetches and loads everything. Never fails as a whole: what could not be
 /// loaded is missing from the result and named in `problems`.
 pub async fn load<F: Fetch>(fetch: &F) -> TrustData {
+    let mut data = load_config_and_trust(fetch).await;
+    if let Some(root) = data.config.as_ref().and_then(|c| c.root_key().ok()) {
+        let url = data
+            .config
+            .as_ref()
+            .map(|c| c.revocations_url.clone())
+            .unwrap_or_default();
+        fetch_full_revocations(fetch, &url, &root, &mut data).await;
+    }
+    data
+}
+
+async fn fetch_full_revocations<F: Fetch>(
+    fetch: &F,
+    url: &str,
+    root: &PublicKey,
+    data: &mut TrustData,
+) {
+    let problem = |error| LoadProblem {
+        file: TrustFile::Revocations,
+        error,
+    };
+    match fetch.bytes(url).await {
+        Ok(bytes) => match RevocationList::load(&bytes, root) {
+            Ok(r) => data.revocations = Some(r),
+            Err(e) => data
+                .problems
+                .push(problem(LoadError::Invalid(e.to_string()))),
+        },
+        Err(e) => data.problems.push(problem(LoadError::Fetch(e))),
+    }
+}
+
+/// `config.json` and the trust list.
+async fn load_config_and_trust<F: Fetch>(fetch: &F) -> TrustData {
     let mut data = TrustData::default();
     let problem = |file, error| LoadProblem { file, error };
 
@@ -126,18 +176,6 @@ pub async fn load<F: Fetch>(fetch: &F) -> TrustData {
         Err(e) => data
             .problems
             .push(problem(TrustFile::TrustList, LoadError::Fetch(e))),
-    }
-    match fetch.bytes(&config.revocations_url).await {
-        Ok(bytes) => match RevocationList::load(&bytes, &root) {
-            Ok(r) => data.revocations = Some(r),
-            Err(e) => data.problems.push(problem(
-                TrustFile::Revocations,
-                LoadError::Invalid(e.to_string()),
-            )),
-        },
-        Err(e) => data
-            .problems
-            .push(problem(TrustFile::Revocations, LoadError::Fetch(e))),
     }
     data.config = Some(config);
     data
@@ -190,7 +228,7 @@ pub async fn load_with_saved<F: Fetch, S: Storage>(fetch: &F, storage: &S) -> Tr
         storage,
         used_saved: core::cell::Cell::new(None),
     };
-    let mut data = load(&config_fetch).await;
+    let mut data = load_config_and_trust(&config_fetch).await;
     if let Some(e) = config_fetch.used_saved.take() {
         data.saved_copy.push(LoadProblem {
             file: TrustFile::Config,
@@ -215,20 +253,86 @@ pub async fn load_with_saved<F: Fetch, S: Storage>(fetch: &F, storage: &S) -> Tr
         },
     );
 
-    let saved_revocations =
-        saved(SAVED_REVOCATIONS).and_then(|b| RevocationList::load(&b, &root).ok());
-    let fresh = data.revocations.take();
+    let saved_revocations = saved_revocations(storage, &root);
+    let url = data
+        .config
+        .as_ref()
+        .map(|c| c.revocations_url.clone())
+        .unwrap_or_default();
+    // A device holding version n asks for what changed since; the full list
+    // only when there is no usable chain of deltas.
+    let mut by_deltas = None;
+    if let Some(held) = &saved_revocations {
+        if let Ok(bytes) = fetch.bytes(&deltas_url(&url, held.version)).await {
+            by_deltas = apply_deltas(held, &bytes, &root).ok();
+        }
+    }
+    if by_deltas.is_none() {
+        fetch_full_revocations(fetch, &url, &root, &mut data).await;
+    }
+    let fresh = by_deltas.or(data.revocations.take());
     data.revocations = choose(
         &mut data,
         TrustFile::Revocations,
         fresh,
         saved_revocations,
         RevocationList::accept_update,
-        |l: &RevocationList| {
-            storage.set(SAVED_REVOCATIONS, &base64::encode(l.bytes()));
-        },
+        |l: &RevocationList| save_revocations(storage, l),
     );
     data
+}
+
+/// Where the deltas since `version` are: beside the full list.
+pub fn deltas_url(revocations_url: &str, version: u64) -> String {
+    let base = revocations_url.split(['?', '#']).next().unwrap_or_default();
+    format!("{}/deltas?since={version}", base.trim_end_matches('/'))
+}
+
+/// Applies a deltas answer (a CBOR array of signed deltas, oldest first).
+/// Any delta that does not load or apply refuses the whole answer.
+pub fn apply_deltas(
+    held: &RevocationList,
+    answer: &[u8],
+    root: &PublicKey,
+) -> Result<RevocationList, String> {
+    let mut r = Reader::new(answer);
+    let n = r.array(MAX_DELTAS).map_err(|e| e.to_string())?;
+    let mut list = held.clone();
+    for _ in 0..n {
+        let bytes = r.bytes(MAX_REVOCATIONS_BYTES).map_err(|e| e.to_string())?;
+        let delta = RevocationDelta::load(bytes, root).map_err(|e| e.to_string())?;
+        if let Some(next) = list.apply(&delta).map_err(|e| e.to_string())? {
+            list = next;
+        }
+    }
+    r.finish().map_err(|e| e.to_string())?;
+    Ok(list)
+}
+
+/// The saved revocation state, rebuilt and re-checked from its signed files.
+fn saved_revocations<S: Storage>(storage: &S, root: &PublicKey) -> Option<RevocationList> {
+    let full = storage
+        .get(SAVED_REVOCATIONS)
+        .and_then(|t| base64::decode(&t))?;
+    let deltas: Option<Vec<Vec<u8>>> = storage
+        .get(SAVED_REVOCATION_DELTAS)
+        .unwrap_or_default()
+        .lines()
+        .filter(|l| !l.is_empty())
+        .map(base64::decode)
+        .collect();
+    match deltas {
+        Some(d) => RevocationList::restore(&full, &d, root)
+            .or_else(|_| RevocationList::load(&full, root))
+            .ok(),
+        None => RevocationList::load(&full, root).ok(),
+    }
+}
+
+fn save_revocations<S: Storage>(storage: &S, list: &RevocationList) {
+    storage.set(SAVED_REVOCATIONS, &base64::encode(list.bytes()));
+    let deltas: Vec<String> = list.deltas().iter().map(|d| base64::encode(d)).collect();
+    storage.set(SAVED_REVOCATION_DELTAS, &deltas.join("\n"));
 }
 
 /// Picks between a freshly fetched list and the saved one, saving the
@@ -372,6 +476,62 @@ mod tests {
         foreign.set(SAVED_CONFIG, &fx.config_json());
         let refused = block_on(load_with_saved(&MemoryFetch::default(), &foreign));
         assert!(refused.trust.is_none());
+    }
+
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    fn a_device_that_holds_a_version_takes_only_the_deltas() {
+        use yanzheng_core::cbor::Writer;
+        use yanzheng_core::revocation::DEFAULT_MAX_AGE;
+        use yanzheng_core::RevokedSet;
+        let fx = Fixture::new();
+        let storage = MemoryStorage::default();
+        let held = block_on(load_with_saved(&fx.fetch(), &storage));
+        let v5 = held.revocations.expect("version 5");
+        // Version 6 revokes one more card of the issuer.
+        let kid = fx.issuer.public().kid();
+        let v6_set = RevokedSet::from_pairs(v5.set().iter().chain([(kid, 77)]));
+        let delta = RevocationDelta::sign(
+            &v5,
+            &v6_set,
+            6,
+            crate::test_support::now(),
+            DEFAULT_MAX_AGE,
+            &fx.root,
+        );
+        let mut answer = Writer::new();
+        answer.array(1);
+        answer.bytes(&delta);
+        // The full list the server offers is still version 5: only the
+        // deltas bring version 6, and the full list is not fetched at all.
+        let fetch = fx
+            .fetch()
+            .with("revocations", b"not fetched".to_vec())
+            .with("revocations/deltas?since=5", answer.into_bytes());
+        let data = block_on(load_with_saved(&fetch, &storage));
+        let v6 = data.revocations.as_ref().expect("version 6");
+        assert_eq!(v6.version, 6);
+        assert!(v6.contains(&kid, 77));
+        assert_eq!(data.problems, vec![]);
+        // Offline, the saved full list and delta rebuild version 6.
+        let offline = block_on(load_with_saved(&MemoryFetch::default(), &storage));
+        assert_eq!(offline.revocations.as_ref().map(|r| r.version), Some(6));
+        // A delta that does not apply sends the device to the full list.
+        let other = Fixture::with_root_seed([42; 32]);
+        let bad = fx
+            .fetch()
+            .with("revocations/deltas?since=6", other.revocations.clone());
+        let data = block_on(load_with_saved(&bad, &storage));
+        // The full list is version 5: a rollback from 6, so 6 stays.
+        assert_eq!(data.revocations.as_ref().map(|r| r.version), Some(6));
+        assert!(data
+            .saved_copy
+            .iter()
+            .any(|p| p.file == TrustFile::Revocations));
+        assert_eq!(
+            deltas_url("https://cdn.example/r/revocations?x=1", 9),
+            "https://cdn.example/r/revocations/deltas?since=9"
+        );
     }
 
     fn fx_expiry() -> yanzheng_core::UnixTime {

@@ -8,7 +8,7 @@
 
 use yanzheng_core::messages::{explain, Lang, Tone};
 use yanzheng_core::verdict::ShownFields;
-use yanzheng_core::{CertKind, Certificate, Report};
+use yanzheng_core::{CertKind, Certificate, Report, Verdict};
 use yew::prelude::*;
 
 use crate::camera::CameraError;
@@ -643,7 +643,17 @@ fn result(state: &State, r: &ScanResult, h: &Handlers) -> Html {
     } else {
         Html::default()
     };
-    let no_revocations = report.trust_list.is_some() && report.revocations.is_none();
+    // The verdict itself says when revocation data is missing or stale.
+    let no_revocations = report.trust_list.is_some()
+        && report.revocations.is_none()
+        && !matches!(report.verdict, Verdict::RevocationUnknown { .. });
+    let revocations_line = report.revocations.map(|rl| {
+        let mut s = text::list_version(lang, rl.version, rl.issued_at, report.checked_at);
+        if report.checked_at > rl.expires_at {
+            s = format!("{s} · {}", t(lang, Msg::Stale));
+        }
+        format!("{}{}", t(lang, Msg::RevocationsLabel), s)
+    });
     let trust_line = report.trust_list.map(|tl| {
         let mut s = text::list_version(lang, tl.version, tl.issued_at, report.checked_at);
         if report.checked_at > tl.expires_at {
@@ -666,6 +676,11 @@ fn result(state: &State, r: &ScanResult, h: &Handlers) -> Html {
             <p class="meta">
                 { t(lang, Msg::CheckedOffline) }
                 if let Some(line) = trust_line { { " · " }{ line } }
+                if let Some(line) = revocations_line {
+                    <span data-list="revocations">
+                        { if lang == Lang::Zh { "；" } else { "; " } }{ line }
+                    </span>
+                }
             </p>
             if state.refreshing_for_scan { { progress(t(lang, Msg::RefreshingTrust)) } }
             if state.lookup_origin == LookupOrigin::Scan {

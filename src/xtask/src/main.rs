@@ -27,6 +27,10 @@ commands:
                  as-is as the reference in the same run; extra options go to bench-decode
   bench-widget   the widget in Chromium with a fake camera: first-load transfer, time to
                  verdict (--runs N, default 20), long tasks and decode attempts per second
+  bench-revocation
+                 the revocation set at national scale (340 issuer keys, 30 M certificates,
+                 1% revoked, 30 days of 1,000 revocations): size against the entropy bound,
+                 deltas, build/load/check times natively and in wasm; options go to it
   fuzz [SECONDS] every cargo-fuzz target (tests/fuzz) for SECONDS each (default 60), on
                  nightly, seeded from the test vectors; `test` runs them for 60 s each
 ";
@@ -41,6 +45,7 @@ fn main() -> ExitCode {
         Some("build-widget") => setup().and_then(|_| build_widget()),
         Some("bench-decode") => setup().and_then(|_| bench_decode(&args[1..])),
         Some("bench-widget") => setup().and_then(|_| bench_widget(&args[1..])),
+        Some("bench-revocation") => setup().and_then(|_| bench_revocation(&args[1..])),
         Some("fuzz") => setup().and_then(|_| {
             let seconds = match args.get(1) {
                 Some(s) => s
@@ -408,8 +413,30 @@ fn compress_shell(www: &Path) -> Result<()> {
     run_cmd(Command::new("node").arg("-e").arg(script).args(&files))
 }
 
-fn bench_decode(extra: &[String]) -> Result<()> {
-    step("build the decoder for wasm (its own speed profile: src/bench/wasm)");
+fn bench_revocation(extra: &[String]) -> Result<()> {
+    let pkg = build_bench_wasm()?;
+    step("bench-revocation (native and wasm)");
+    run_cmd(
+        cargo()
+            .args([
+                "run",
+                "--release",
+                "-p",
+                "yanzheng-bench",
+                "--bin",
+                "bench-revocation",
+                "--",
+                "--wasm",
+            ])
+            .arg(pkg)
+            .args(extra),
+    )
+}
+
+/// Builds `src/bench/wasm` (core compiled to wasm for speed, with
+/// wasm-bindgen entry points for node) and returns its pkg folder.
+fn build_bench_wasm() -> Result<PathBuf> {
+    step("build the bench module for wasm (its own speed profile: src/bench/wasm)");
     let wasm_dir = root().join("src/bench/wasm");
     let wasm_target = wasm_dir.join("target");
     run_cmd(
@@ -428,6 +455,11 @@ fn bench_decode(extra: &[String]) -> Result<()> {
                     .join("release/yanzheng_bench_wasm.wasm"),
             ),
     )?;
+    Ok(wasm_dir.join("pkg"))
+}
+
+fn bench_decode(extra: &[String]) -> Result<()> {
+    build_bench_wasm()?;
     step("bench-decode (native and wasm)");
     run_cmd(
         cargo()

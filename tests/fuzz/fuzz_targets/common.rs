@@ -4,7 +4,8 @@
 #![allow(dead_code)]
 
 use yanzheng_core::{
-    CertKind, Date, IssuerKey, KeyStatus, RevocationList, SecretKey, TrustList, UnixTime,
+    CertKind, Date, IssuerKey, KeyStatus, RevocationList, RevokedSet, SecretKey, TrustList,
+    UnixTime,
 };
 
 pub struct World {
@@ -36,7 +37,17 @@ pub fn world() -> World {
     )
     .expect("trust list");
     let revocations = RevocationList::load(
-        &RevocationList::sign(2, now, expires, &[3_100_000_000_000_006], &root),
+        &RevocationList::sign(
+            2,
+            now,
+            7 * 86_400,
+            &RevokedSet::from_pairs([
+                (issuer.public().kid(), 3_100_000_000_000_006),
+                (issuer.public().kid(), 3_100_000_000_000_042),
+                (root.public().kid(), 7),
+            ]),
+            &root,
+        ),
         &root.public(),
     )
     .expect("revocations");

@@ -64,9 +64,11 @@ pub const MAX_IMAGE_FILE_BYTES: f64 = 40e6;
 /// How long fetching one trust file may take before the saved copy is used.
 pub const TRUST_FETCH_TIMEOUT_MS: i32 = 10_000;
 
-/// The largest trust file accepted (a list of every issuer key in China is
-/// a few kilobytes).
-pub const MAX_TRUST_FILE_BYTES: usize = 1 << 20;
+/// The largest trust file accepted: a list of every issuer key in China is
+/// a few kilobytes, the national revocation set about 300 KB
+/// (docs/benchmarks.md), so 4 MiB leaves room to grow and still refuses
+/// garbage.
+pub const MAX_TRUST_FILE_BYTES: usize = 4 << 20;
 
 impl Fetch for WebFetch {
     async fn bytes(&self, url: &str) -> Result<Vec<u8>, FetchError> {
