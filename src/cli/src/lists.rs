@@ -371,11 +371,15 @@ fn print_summary(kind: &str, s: &ListSummary, now: UnixTime) -> Result<(), CliEr
     } else {
         ""
     };
-    outln!("  expires  {}{note}", s.expires_at.to_rfc3339())?;
-    if kind == "revocation list" && now > s.expires_at {
-        outln!(
-            "  (stale: verifiers holding it say \"revocation status unknown\" for valid cards)"
-        )?;
+    if kind == "revocation list" {
+        outln!("  current until {}", s.expires_at.to_rfc3339())?;
+        if now > s.expires_at {
+            outln!(
+                "  (STALE: verifiers holding it say \"revocation status unknown\" for valid cards; re-sign it)"
+            )?;
+        }
+    } else {
+        outln!("  expires  {}{note}", s.expires_at.to_rfc3339())?;
     }
     Ok(())
 }

@@ -69,8 +69,8 @@ pub fn parse_entry(
     let t = s.trim();
     let bad = |why: &str| {
         CliError::usage(format!("{origin}: `{t}` {why}")).hint(
-            "write KID:ID (the issuer key id from `yanzheng keys show`, then the certificate id), \
-             or pass --key ISSUER.pub and give bare ids",
+            "write KID:ID (the issuer key id, the `kid` in its .pub file, then the certificate \
+             id), or pass --key ISSUER.pub and give bare ids",
         )
     };
     let (kid, id) = match t.split_once([':', ',', ' ', '\t']) {
