@@ -1119,6 +1119,67 @@ fn key_vectors(ctx: &Ctx) -> Vec<(&'static str, VecFile)> {
         "Signed by a key that the trust list marks revoked (compromised): nothing it \
          signed is trusted.",
     ));
+    let too_long = Certificate {
+        valid_until: date(2030, 3, 2),
+        ..base.clone()
+    };
+    vectors.push((
+        "validity-too-long",
+        ctx.at("key_not_allowed", &signed_record(sh, &fields_of(&too_long)))
+            .facts(json!({"verdict": "key_not_allowed", "reason": "validity_too_long"}))
+            .kv(
+                "note",
+                "Shanghai's current key signs a special-operations certificate valid from \
+                 2024-03-01 to 2030-03-02: one day more than the 6 years the type allows (the \
+                 anniversary, 2030-03-01, is the last day allowed). The reader checks this \
+                 after the signature, so an altered card still reads signature_invalid.",
+            ),
+    ));
+    let minted = Certificate {
+        name: "冯涛".into(),
+        number: id_number("31010419890909707"),
+        cert_id: cert_id(310_104, 11),
+        signed_on: date(2022, 12, 30),
+        first_issued: date(2025, 1, 1),
+        valid_from: date(2025, 1, 1),
+        valid_until: date(2030, 12, 31),
+        review_due: Some(date(2028, 1, 1)),
+        ..base.clone()
+    };
+    vectors.push((
+        "key-retired-minting",
+        ctx.at("key_not_allowed", &signed(&minted, &key(SHANGHAI_OLD_SEED)))
+            .facts(json!({
+                "verdict": "key_not_allowed",
+                "kid": kid_hex(SHANGHAI_OLD_SEED),
+                "reason": "valid_beyond_key_period",
+            }))
+            .kv(
+                "note",
+                "Shanghai's retired key (signing until 2022-12-31) signs a card dated \
+                 2022-12-30 but valid 2025-01-01 to 2030-12-31: a card signed on the key's \
+                 last day could last at most until 2028-12-31 (6 years), so this is a \
+                 retired key minting cards.",
+            ),
+    ));
+    let future = Certificate {
+        name: "蒋红".into(),
+        sex: Sex::Female,
+        number: id_number("31011019930303808"),
+        cert_id: cert_id(310_110, 12),
+        signed_on: date(2025, 6, 5),
+        ..base.clone()
+    };
+    vectors.push((
+        "signed-in-future",
+        ctx.at("key_not_allowed", &signed(&future, sh))
+            .facts(json!({"verdict": "key_not_allowed", "reason": "signed_in_future"}))
+            .kv(
+                "note",
+                "Signed by Shanghai's current key with signed_on 2025-06-05, checked on \
+                 2025-06-01: a signing date after the check is refused.",
+            ),
+    ));
 
     let retired_ok = Certificate {
         name: "吴静".into(),

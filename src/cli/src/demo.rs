@@ -164,7 +164,12 @@ fn altered_copy(genuine: &Certificate) -> Result<String, CliError> {
     forged.category = Some(1);
     forged.item = Some(101);
     let forger = SecretKey::from_seed(&random_seed()?);
-    payload::encode(&forged, &forger).map_err(|e| demo_error(&e.to_string()))
+    // Ten years of validity: more than the rules allow, which a forger's own
+    // key does not care about (our signer would refuse it).
+    let record = forged
+        .to_cbor_any_span()
+        .map_err(|e| demo_error(&e.to_string()))?;
+    Ok(payload::encode_record(&record, &forger))
 }
 
 /// A signed payload with one digit of the holder's ID number changed inside

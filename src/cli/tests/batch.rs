@@ -42,7 +42,7 @@ fn batch_signs_good_rows_and_reports_bad_ones_by_line() {
         "special_operations,赵丽娟,女".to_string(),
         // line 10: a safety-management certificate this key may not sign
         format!(
-            "safety_management,周国平,男,{ID_NUMBER},310000,3100000000000010,2023-01-01,2023-01-01,2026-12-31,,,,上海某化工有限公司,主要负责人,危险化学品"
+            "safety_management,周国平,男,{ID_NUMBER},310000,3100000000000010,2023-01-01,2023-01-01,2025-12-31,,,,上海某化工有限公司,主要负责人,危险化学品"
         ),
     ];
     std::fs::write(d.join("holders.csv"), lines.join("\n") + "\n").expect("write");

@@ -18,6 +18,17 @@ pub enum CertKind {
 }
 
 impl CertKind {
+    /// The longest validity the rules allow, in years from `valid_from`
+    /// (the anniversary itself included): 6 for special operations (with a
+    /// review every 3, or every 6 for holders approved for it), 3 for
+    /// safety management.
+    pub fn max_validity_years(self) -> i32 {
+        match self {
+            CertKind::SpecialOperations => 6,
+            CertKind::SafetyManagement => 3,
+        }
+    }
+
     /// The wire value.
     pub fn code(self) -> u8 {
         match self {
@@ -355,6 +366,7 @@ impl Certificate {
                 why: "not after valid_from",
             });
         }
+
         if let Some(due) = self.review_due {
             if due <= self.valid_from || due > self.valid_until {
                 return Err(FieldError::Invalid {
@@ -418,8 +430,32 @@ impl Certificate {
         Ok(())
     }
 
-    /// The deterministic CBOR map (after validating).
+    /// The rule on how long a certificate may last: `valid_until` at most
+    /// [`CertKind::max_validity_years`] after `valid_from`. Not a rule of
+    /// reading (a reader checks it after the signature, so that an altered
+    /// card reads as altered): the signer refuses such a card, the verdict
+    /// calls it a card the key may not sign.
+    pub fn check_validity_span(&self) -> Result<(), FieldError> {
+        if self.valid_until > self.valid_from.add_years(self.kind.max_validity_years()) {
+            return Err(FieldError::Invalid {
+                field: "valid_until",
+                why: "longer than the certificate type allows",
+            });
+        }
+        Ok(())
+    }
+
+    /// The deterministic CBOR map (after validating, the validity span
+    /// included: nothing signs a card the rules do not allow).
     pub fn to_cbor(&self) -> Result<Vec<u8>, FieldError> {
+        self.check_validity_span()?;
+        self.to_cbor_any_span()
+    }
+
+    /// The CBOR map without the validity-span rule (the field rules still
+    /// apply): what a forger with a key of their own could sign. For demos
+    /// and test fixtures; issuers sign through [`Self::to_cbor`].
+    pub fn to_cbor_any_span(&self) -> Result<Vec<u8>, FieldError> {
         self.validate()?;
         let optional = [
             self.review_due.is_some(),
@@ -618,6 +654,24 @@ mod tests {
         let mut c = sample();
         c.number = "1101051990030712".into();
         assert!(c.validate().is_err());
+    }
+
+    #[test]
+    fn nothing_signs_a_card_valid_longer_than_its_type_allows() {
+        let mut c = sample();
+        c.valid_until = c.valid_from.add_years(6);
+        assert!(
+            c.to_cbor().is_ok(),
+            "the anniversary is the last day allowed"
+        );
+        c.valid_until = c.valid_from.add_years(6).add_days(1);
+        assert_eq!(c.check_validity_span().map_err(|_| ()), Err(()));
+        assert!(c.to_cbor().is_err());
+        // Reading does not refuse it: the verdict does, after the signature.
+        assert!(c.validate().is_ok());
+        c.kind = CertKind::SafetyManagement;
+        c.valid_until = c.valid_from.add_years(3).add_days(1);
+        assert!(c.check_validity_span().is_err());
     }
 
     #[test]

@@ -227,6 +227,9 @@ fn explain_verdict(v: &Verdict, issuer: Option<&str>, now: UnixTime, lang: Lang)
                 KeyNotAllowedReason::WrongType => ("该密钥无权签发此类证书", "the key may not sign this type of certificate"),
                 KeyNotAllowedReason::OutsidePeriod => ("签发日期不在该密钥的有效签发期内", "the signing date is outside the key's signing period"),
                 KeyNotAllowedReason::WrongRegion => ("证书所属地区不在该密钥的签发范围内", "the certificate's region is outside the key's region"),
+                KeyNotAllowedReason::ValidityTooLong => ("有效期长于此类证书允许的年限（特种作业操作证 6 年，安全生产知识和管理能力考核合格证 3 年）", "it is valid for longer than this type of certificate may be (6 years for special operations, 3 for safety management)"),
+                KeyNotAllowedReason::SignedInFuture => ("证书上的签发日期晚于今天（也请检查本机日期是否正确）", "the certificate's signing date is after today (also check this device's date)"),
+                KeyNotAllowedReason::ValidBeyondKeyPeriod => ("有效期超出该密钥签发期所能允许的范围", "its validity runs past what the key's signing period allows"),
             };
             if zh {
                 (

@@ -27,6 +27,14 @@ pub enum KeyNotAllowedReason {
     OutsidePeriod,
     /// The certificate's region is outside the key's region.
     WrongRegion,
+    /// The certificate is valid for longer than its type allows (6 years
+    /// for special operations, 3 for safety management).
+    ValidityTooLong,
+    /// The certificate says it was signed after the day of the check.
+    SignedInFuture,
+    /// The certificate stays valid longer after the key's signing period
+    /// than its type allows a certificate to last (a retired key minting).
+    ValidBeyondKeyPeriod,
 }
 
 /// What kind of non-certificate text a QR code held.
@@ -441,6 +449,18 @@ fn decide(
     }
     if !key.covers_region(cert.region) {
         return not_allowed(KeyNotAllowedReason::WrongRegion);
+    }
+    // The signer chooses `signed_on`: a date after today, or validity
+    // reaching past what a card signed on the key's last day could have,
+    // means the key's period is being worked around.
+    if cert.check_validity_span().is_err() {
+        return not_allowed(KeyNotAllowedReason::ValidityTooLong);
+    }
+    if cert.signed_on > today {
+        return not_allowed(KeyNotAllowedReason::SignedInFuture);
+    }
+    if cert.valid_until > key.sign_until.add_years(cert.kind.max_validity_years()) {
+        return not_allowed(KeyNotAllowedReason::ValidBeyondKeyPeriod);
     }
     let status = card_status(&cert, &kid, revocations, today, now);
     if trust.is_expired(now) {
