@@ -7,14 +7,17 @@
 // (the origin this script came from), with the camera delegated to it, sizes
 // the frame to the widget, and turns each result into a `verdict` event on
 // the element: event.detail = { verdict, acceptable, signature_verified,
-// fields (ID number masked), issuer, payload, trust_list_version,
+// fields (ID number masked), issuer, trust_list_version,
 // revocations_version, revocations_issued_at, checked_at }. A card whose
 // revocation data is stale or missing (verdict `revocation_unknown`) is not
 // acceptable unless the element has the `accept-stale-revocations` attribute.
+// With the `include-payload` attribute the detail also has `payload`, the
+// signed QR text: it holds the full ID number and name, for your server.
 // Messages are taken only from that frame and that exact origin. Nothing
 // goes the other way: the widget ignores the host page (no keys, verdicts or
 // trust root can be handed to it). Re-check `payload` on your server with
-// POST /v1/verify before you rely on it (docs/embedding.md).
+// POST /v1/verify before you rely on it, and fill forms only from a result
+// that is `acceptable` and `signature_verified` (docs/embedding.md).
 (() => {
   'use strict';
   const script = document.currentScript;
@@ -38,6 +41,9 @@
       // A card whose only flaw is stale or missing revocation data is
       // `acceptable: false` unless the host opts in.
       if (this.hasAttribute('accept-stale-revocations')) src.searchParams.set('stale', 'accept');
+      // The signed payload holds the full ID number and name: only for a host
+      // whose server re-verifies it (POST /v1/verify), and only if asked for.
+      if (this.hasAttribute('include-payload')) src.searchParams.set('payload', '1');
       const frame = document.createElement('iframe');
       frame.src = src.href;
       frame.allow = 'camera';

@@ -37,6 +37,26 @@ after(async () => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
+const BASE45 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:';
+
+/** The bytes of Base45 text (RFC 9285), as any host could decode a payload. */
+function base45Decode(text) {
+  const out = [];
+  for (let i = 0; i < text.length; i += 3) {
+    const c = [...text.slice(i, i + 3)].map((ch) => BASE45.indexOf(ch));
+    const n = c[0] + c[1] * 45 + (c.length === 3 ? c[2] * 2025 : 0);
+    if (c.length === 3) out.push(n >> 8, n & 0xff); else out.push(n);
+  }
+  return Buffer.from(out);
+}
+
+/** The 18-character ID numbers readable in a message's payload, if it has one. */
+function numbersInPayload(detail) {
+  if (typeof detail.payload !== 'string') return [];
+  const bytes = base45Decode(detail.payload.replace(/^YZ1:/, ''));
+  return bytes.toString('latin1').match(/\d{17}[\dX]/g) ?? [];
+}
+
 /** The portal page (at `url`) with its widget frame loaded, or null if the frame was refused. */
 async function openPortal(url = server.portalUrl, { timeout = 30_000 } = {}) {
   const context = await browser.newContext({ viewport: { width: 1100, height: 900 }, locale: 'zh-CN' });
@@ -76,8 +96,12 @@ describe('embedding on an employer portal (another origin)', () => {
       assert.match(detail.payload, /^YZ1:/);
       assert.equal(await page.inputValue('#f-verdict'), 'valid');
       assert.equal(await page.inputValue('#f-number'), detail.fields.number_masked);
-      // No full ID number anywhere in what the portal received.
-      assert.doesNotMatch(JSON.stringify(detail), /\d{17}[\dX]/);
+      // The portal asked for the payload (include-payload): decoded, it holds
+      // the full number, as docs/embedding.md says; nothing else does.
+      const { payload, ...rest } = detail;
+      assert.equal(numbersInPayload(detail).length, 1, 'the opted-in payload holds the number');
+      assert.doesNotMatch(JSON.stringify(rest), /\d{17}[\dX]/);
+      assert.ok(payload.length > 0);
 
       // The portal's own check of the signed payload, across origins (CORS).
       await page.click('#server-check');
@@ -91,6 +115,57 @@ describe('embedding on an employer portal (another origin)', () => {
       // A link opens the widget as a page of its own, at its own address.
       const href = await frame.getAttribute('[data-action="open-full-page"]', 'href');
       assert.equal(href, server.url);
+      assert.deepEqual(errors, []);
+    } finally {
+      await close();
+    }
+  });
+
+  test('a host that did not ask gets no payload; a portal fills its form only from a verified, acceptable result', async (t) => {
+    const { page, frame, errors, close } = await openPortal();
+    try {
+      assert.ok(frame);
+      // The portal's own element (include-payload): an expired card is not
+      // used for the form.
+      const first = page.evaluate(() => new Promise((res) => {
+        document.getElementById('verifier').addEventListener('verdict', (e) => res(e.detail), { once: true });
+      }));
+      await frame.setInputFiles('#photo', join(demo, 'expired.png'));
+      const expired = await first;
+      assert.equal(expired.verdict, 'expired');
+      assert.equal(expired.acceptable, false);
+      assert.equal(await page.inputValue('#f-verdict'), 'expired');
+      assert.equal(await page.inputValue('#f-name'), '');
+      assert.equal(await page.inputValue('#f-payload'), '');
+      assert.equal(await page.isDisabled('#server-check'), true);
+      assert.match(await page.textContent('#not-filled'), /expired/);
+
+      // A second element without include-payload: no payload at all.
+      await page.evaluate(() => {
+        const el = document.createElement('yanzheng-verifier');
+        el.id = 'plain';
+        document.querySelector('main section').append(el);
+      });
+      const widgetOrigin = new URL(server.url).origin;
+      let plain = null;
+      for (let i = 0; i < 100 && !plain; i++) {
+        plain = page.frames().find((f) => f !== frame && f.url().startsWith(widgetOrigin)) ?? null;
+        if (!plain) await page.waitForTimeout(100);
+      }
+      assert.ok(plain, 'the second frame loaded');
+      assert.doesNotMatch(plain.url(), /payload=/);
+      await plain.waitForSelector('[data-trust="ready"]', { timeout: 30_000 });
+      const second = page.evaluate(() => new Promise((res) => {
+        document.getElementById('plain').addEventListener('verdict', (e) => res(e.detail), { once: true });
+      }));
+      await plain.setInputFiles('#photo', join(demo, 'valid.png'));
+      const detail = await second;
+      t.diagnostic(`without include-payload: ${Object.keys(detail).join(', ')}`);
+      assert.equal(detail.verdict, 'valid');
+      assert.equal('payload' in detail, false);
+      assert.deepEqual(numbersInPayload(detail), []);
+      assert.doesNotMatch(JSON.stringify(detail), /\d{17}[\dX]/);
+      assert.doesNotMatch(JSON.stringify(detail), /YZ1:/);
       assert.deepEqual(errors, []);
     } finally {
       await close();

@@ -172,16 +172,13 @@ fn app() -> Html {
         // Each new check goes into the device's inspection record, and to
         // the host page if one may have it.
         let target = embed_target.clone();
-        let accept_stale_revocations = embed.accept_stale_revocations;
+        let params = (*embed).clone();
         let scan = state.scan.clone();
         let dispatcher = state.dispatcher();
         use_effect_with(state.checks, move |_| {
             if let ScanState::Done(result) = scan {
                 if let Some(target) = &target {
-                    web::post_to_host(
-                        target,
-                        &VerdictMessage::of(&result, accept_stale_revocations),
-                    );
+                    web::post_to_host(target, &VerdictMessage::of(&result, &params));
                 }
                 let entry = RecordEntry::of(&result, web::now());
                 spawn_local(async move {

@@ -26,6 +26,10 @@ pub struct EmbedParams {
     /// The host takes a card whose only flaw is stale or missing revocation
     /// data as acceptable (`accept-stale-revocations` on the element).
     pub accept_stale_revocations: bool,
+    /// The host asked for the signed payload (`include-payload` on the
+    /// element): it holds the full ID number and name, for the host's
+    /// server to re-verify with `POST /v1/verify`.
+    pub include_payload: bool,
 }
 
 impl EmbedParams {
@@ -39,6 +43,7 @@ impl EmbedParams {
                 "embed" => embed = v == "1",
                 "host" => out.host = percent_decode(v),
                 "stale" => out.accept_stale_revocations = v == "accept",
+                "payload" => out.include_payload = v == "1",
                 "lang" => {
                     out.lang = match v {
                         "en" | "en-US" | "en-GB" => Some(Lang::En),
@@ -119,8 +124,10 @@ pub struct VerdictMessage<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub issuer: Option<&'a str>,
     /// The signed QR text, for the host's server to check again
-    /// (`POST /v1/verify`).
-    pub payload: &'a str,
+    /// (`POST /v1/verify`). It holds the full ID number and name, so it is
+    /// sent only to a host that asked for it (`include-payload`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payload: Option<&'a str>,
     /// The trust list's version the check used.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trust_list_version: Option<u64>,
@@ -135,9 +142,9 @@ pub struct VerdictMessage<'a> {
 }
 
 impl<'a> VerdictMessage<'a> {
-    /// The message for a finished check; `accept_stale` is the host's
-    /// opt-in to stale revocation data.
-    pub fn of(r: &'a ScanResult, accept_stale: bool) -> VerdictMessage<'a> {
+    /// The message for a finished check, as the host's options ask.
+    pub fn of(r: &'a ScanResult, params: &EmbedParams) -> VerdictMessage<'a> {
+        let accept_stale = params.accept_stale_revocations;
         let report = &r.report;
         let stale_but_fine = match &report.verdict {
             Verdict::RevocationUnknown { status, .. } => status.is_acceptable(),
@@ -152,7 +159,7 @@ impl<'a> VerdictMessage<'a> {
             signature_verified: report.signature_verified,
             fields: report.fields.as_ref(),
             issuer: report.issuer.as_ref().map(|i| i.name.as_str()),
-            payload: &r.payload,
+            payload: params.include_payload.then_some(r.payload.as_str()),
             trust_list_version: report.trust_list.map(|t| t.version),
             revocations_version: report.revocations.map(|r| r.version),
             revocations_issued_at: report.revocations.map(|r| r.issued_at),
@@ -219,7 +226,7 @@ mod tests {
     fn the_message_carries_the_verdict_masked_fields_and_the_payload() {
         let fx = Fixture::new();
         let r = &fx.checked(&fx.valid_payload());
-        let m = VerdictMessage::of(r, false);
+        let m = VerdictMessage::of(r, &EmbedParams::default());
         assert_eq!(m.verdict, "valid");
         assert!(m.acceptable && m.signature_verified);
         assert_eq!(m.trust_list_version, Some(3));
@@ -231,7 +238,17 @@ mod tests {
             !json.contains("320102199001011232"),
             "the full number leaked: {json}"
         );
+        // Without the host's opt-in there is no payload, whose Base45 would
+        // give the full number back.
+        assert!(!json.contains("payload"), "{json}");
+        assert!(!json.contains(&fx.valid_payload()[4..20]), "{json}");
+        // With it, the payload is there, and it does hold the full number.
+        let asked = EmbedParams::from_query("?embed=1&payload=1");
+        assert!(asked.include_payload);
+        let json = to_json(&VerdictMessage::of(r, &asked)).expect("json");
         assert!(json.contains(&fx.valid_payload()));
+        let read = yanzheng_core::payload::parse(&fx.valid_payload()).expect("parses");
+        assert_eq!(read.certificate.number, "320102199001011232");
     }
 
     #[cfg_attr(not(target_arch = "wasm32"), test)]
@@ -246,9 +263,10 @@ mod tests {
             r.report.checked_at,
         );
         assert_eq!(r.report.verdict.code(), "revocation_unknown");
-        assert!(!VerdictMessage::of(&r, false).acceptable);
-        assert!(VerdictMessage::of(&r, true).acceptable);
-        assert_eq!(VerdictMessage::of(&r, true).revocations_version, None);
+        let stale_ok = EmbedParams::from_query("?embed=1&stale=accept");
+        assert!(!VerdictMessage::of(&r, &EmbedParams::default()).acceptable);
+        assert!(VerdictMessage::of(&r, &stale_ok).acceptable);
+        assert_eq!(VerdictMessage::of(&r, &stale_ok).revocations_version, None);
         assert!(EmbedParams::from_query("?embed=1&stale=accept").accept_stale_revocations);
         assert!(!EmbedParams::from_query("?embed=1").accept_stale_revocations);
         // A card that is bad for another reason stays bad whatever the host says.
@@ -257,6 +275,6 @@ mod tests {
             ..fx.certificate()
         }));
         assert_eq!(revoked.report.verdict.code(), "revoked");
-        assert!(!VerdictMessage::of(&revoked, true).acceptable);
+        assert!(!VerdictMessage::of(&revoked, &stale_ok).acceptable);
     }
 }
