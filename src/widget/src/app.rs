@@ -225,7 +225,10 @@ fn app() -> Html {
         // The round in progress and the record's size, from the device.
         let dispatcher = state.dispatcher();
         use_effect_with((), move |_| {
-            dispatcher.dispatch(Action::RoundLoaded(crew::load(&LocalStorage)));
+            dispatcher.dispatch(Action::RoundLoaded(crew::load(
+                &LocalStorage,
+                web::random_key(),
+            )));
             spawn_local(async move {
                 match record_store::count().await {
                     Ok(n) => dispatcher.dispatch(Action::RecordCount(n)),
@@ -500,7 +503,11 @@ fn app() -> Html {
     };
     let on_end_round = {
         let dispatcher = state.dispatcher();
-        Callback::from(move |_: MouseEvent| dispatcher.dispatch(Action::EndRound))
+        Callback::from(move |_: MouseEvent| {
+            dispatcher.dispatch(Action::EndRound {
+                next_key: web::random_key(),
+            })
+        })
     };
     let on_export_record = Callback::from(move |_: MouseEvent| {
         spawn_local(async move {

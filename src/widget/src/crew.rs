@@ -2,11 +2,16 @@
 //! without leaving the camera. Each check joins the round's list; a card
 //! whose code was already seen in this round is flagged (a copied QR on two
 //! cards), and so is a certificate that comes back with another holder's
-//! name. The round is kept on the device (hashes and masked fields only)
-//! until the inspector ends it, so it survives a reload or a closed tab.
+//! name. The round is kept on the device (keyed hashes and masked fields
+//! only) until the inspector ends it, so it survives a reload or a closed
+//! tab. The hashes of ID numbers and names are HMAC-SHA256 under a random
+//! key of the round's own, dropped with the round: unsalted hashes of an ID
+//! number could be reversed by trying every birth date and area code.
 
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 use yanzheng_core::cert::mask_name;
+use yanzheng_core::crypto::to_hex;
 use yanzheng_core::UnixTime;
 
 use crate::record::payload_hash;
@@ -19,12 +24,42 @@ pub const SAME_CARD_SECONDS: u64 = 5;
 /// `localStorage` key of the round in progress.
 pub const SAVED_ROUND: &str = "yanzheng.crew-round";
 
-/// The round saved on this device (empty if none or unreadable).
-pub fn load(storage: &impl crate::platform::Storage) -> Round {
-    storage
+/// The round saved on this device (empty if none or unreadable), under
+/// `fresh_key` if it has no key of its own (a round saved before rounds
+/// had keys keeps its entries, without their unkeyed hashes).
+pub fn load(storage: &impl crate::platform::Storage, fresh_key: [u8; 32]) -> Round {
+    let mut round: Round = storage
         .get(SAVED_ROUND)
         .and_then(|text| crate::platform::parse_json(text.as_bytes()).ok())
-        .unwrap_or_default()
+        .unwrap_or_default();
+    if round.key.len() != 64 {
+        round.key = to_hex(&fresh_key);
+        for e in &mut round.entries {
+            e.number_key.clear();
+            e.name_key.clear();
+        }
+    }
+    round
+}
+
+/// HMAC-SHA256 (RFC 2104) of `text` under `key`, first 16 bytes in hex.
+fn hmac_hex(key: &[u8], text: &str) -> String {
+    let mut block = [0u8; 64];
+    if key.len() > 64 {
+        block[..32].copy_from_slice(&Sha256::digest(key));
+    } else {
+        block[..key.len()].copy_from_slice(key);
+    }
+    let pad = |byte: u8| block.map(|b| b ^ byte);
+    let inner = Sha256::new()
+        .chain_update(pad(0x36))
+        .chain_update(text.as_bytes())
+        .finalize();
+    let outer = Sha256::new()
+        .chain_update(pad(0x5c))
+        .chain_update(inner)
+        .finalize();
+    to_hex(&outer[..16])
 }
 
 /// Saves the round (hashes and masked fields only).
@@ -81,10 +116,11 @@ pub struct CrewEntry {
     /// The certificate id, if the code could be read.
     #[serde(default)]
     pub cert_id: Option<u64>,
-    /// Hash of the full ID number (to match without keeping it).
+    /// HMAC of the full ID number under the round's key (to match without
+    /// keeping it).
     #[serde(default)]
     pub number_key: String,
-    /// Hash of the holder's name.
+    /// HMAC of the holder's name under the round's key.
     #[serde(default)]
     pub name_key: String,
     /// Hash of the QR text.
@@ -99,9 +135,24 @@ pub struct CrewEntry {
 pub struct Round {
     /// The checks, oldest first.
     pub entries: Vec<CrewEntry>,
+    /// The round's random HMAC key (hex), gone when the round ends.
+    #[serde(default)]
+    pub key: String,
 }
 
 impl Round {
+    /// An empty round under a new random key.
+    pub fn with_key(key: [u8; 32]) -> Round {
+        Round {
+            entries: Vec::new(),
+            key: to_hex(&key),
+        }
+    }
+
+    fn keyed(&self, text: &str) -> String {
+        hmac_hex(self.key.as_bytes(), text)
+    }
+
     /// True (and the sighting noted) if `payload` is the last card, still
     /// in view: not a new check.
     pub fn still_in_view(&mut self, payload: &str, at: UnixTime) -> bool {
@@ -126,8 +177,8 @@ impl Round {
         }
         let hash = payload_hash(&r.payload);
         let cert = r.report.certificate.as_ref();
-        let number_key = cert.map(|c| payload_hash(&c.number)).unwrap_or_default();
-        let name_key = cert.map(|c| payload_hash(&c.name)).unwrap_or_default();
+        let number_key = cert.map(|c| self.keyed(&c.number)).unwrap_or_default();
+        let name_key = cert.map(|c| self.keyed(&c.name)).unwrap_or_default();
         let cert_id = cert.map(|c| c.cert_id);
         let repeat = self
             .entries
@@ -208,6 +259,43 @@ mod tests {
         // Nothing in the saved round spells out the number or the name.
         let saved = crate::platform::to_json(&round).expect("json");
         assert!(!saved.contains("320102199001011232") && !saved.contains("张伟"));
+    }
+
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    fn number_and_name_hashes_are_keyed_per_round() {
+        let fx = Fixture::new();
+        let a = result(&fx, &fx.valid_payload());
+        let mut one = Round::with_key([1; 32]);
+        let mut two = Round::with_key([2; 32]);
+        one.add(&a, at(0));
+        two.add(&a, at(0));
+        let (e1, e2) = (&one.entries[0], &two.entries[0]);
+        // Not the plain SHA-256 anyone could recompute from a guessed number.
+        assert_ne!(e1.number_key, payload_hash("320102199001011232"));
+        assert_ne!(e1.name_key, payload_hash("张伟"));
+        // Another round, another key: the same card hashes differently.
+        assert_ne!(e1.number_key, e2.number_key);
+        assert_eq!(e1.number_key.len(), 32);
+        // RFC 4231 test case 2, to know the HMAC is the standard one.
+        assert_eq!(
+            hmac_hex(b"Jefe", "what do ya want for nothing?"),
+            "5bdcc146bf60754e6a042426089575c7"
+        );
+        // A round saved before rounds had keys: entries kept, unkeyed hashes
+        // dropped, a fresh key given.
+        let storage = crate::platform::MemoryStorage::default();
+        let mut legacy = one.clone();
+        legacy.key.clear();
+        legacy.entries[0].number_key = payload_hash("320102199001011232");
+        crate::crew::save(&storage, &legacy);
+        let loaded = load(&storage, [9; 32]);
+        assert_eq!(loaded.entries.len(), 1);
+        assert!(loaded.entries[0].number_key.is_empty());
+        assert_eq!(loaded.key, to_hex(&[9; 32]));
+        // A keyed round loads as it was.
+        crate::crew::save(&storage, &one);
+        assert_eq!(load(&storage, [9; 32]), one);
     }
 
     #[cfg_attr(not(target_arch = "wasm32"), test)]

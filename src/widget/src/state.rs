@@ -259,7 +259,10 @@ pub enum Action {
     /// The saved round was read at start.
     RoundLoaded(Round),
     /// The inspector ended the round (its list is cleared).
-    EndRound,
+    EndRound {
+        /// The next round's random key.
+        next_key: [u8; 32],
+    },
     /// How many checks the device's inspection record holds.
     RecordCount(u64),
     /// A lookup finished.
@@ -458,7 +461,7 @@ impl State {
             Action::ToggleNumber => next.number_revealed = !next.number_revealed,
             Action::CrewMode(on) => next.crew_on = on,
             Action::RoundLoaded(round) => next.round = round,
-            Action::EndRound => next.round = Round::default(),
+            Action::EndRound { next_key } => next.round = Round::with_key(next_key),
             Action::RecordCount(n) => next.record_count = Some(n),
             Action::LookupDone { seq, result } => {
                 if next.lookup_seq != Some(seq) {
@@ -863,7 +866,9 @@ mod tests {
         let s = scanned(&s, &card, 20);
         assert_eq!((s.checks, s.round.entries.len()), (3, 3));
         assert_eq!(s.round.flagged(), 1);
-        assert_eq!(s.apply(Action::EndRound).round.entries.len(), 0);
+        let ended = s.apply(Action::EndRound { next_key: [3; 32] });
+        assert_eq!(ended.round.entries.len(), 0);
+        assert_ne!(ended.round.key, s.round.key, "a new round, a new key");
         // Out of crew mode a scan stops the camera, as before.
         let single = scanned(&s.apply(Action::CrewMode(false)), &card, 40);
         assert_eq!(single.camera.code(), "off");

@@ -42,6 +42,25 @@ pub fn now() -> UnixTime {
     UnixTime((js_sys::Date::now() / 1000.0) as u64)
 }
 
+/// 32 random bytes from the browser's CSPRNG (`crypto.getRandomValues`).
+/// Without one (a browser too old to run this page anyway) the bytes mix
+/// the clock and `Math.random`: a crew round's key, not a secret that
+/// outlives it.
+pub fn random_key() -> [u8; 32] {
+    let mut key = [0u8; 32];
+    let filled = web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .and_then(|c| c.get_random_values_with_u8_array(&mut key).ok())
+        .is_some();
+    if !filled {
+        for (i, b) in key.iter_mut().enumerate() {
+            *b = ((js_sys::Math::random() * 256.0) as u8)
+                ^ (js_sys::Date::now() as u64 >> (i % 8)) as u8;
+        }
+    }
+    key
+}
+
 /// Sets `<html lang>`, so screen readers and fonts follow the language.
 pub fn set_document_lang(tag: &str) {
     if let Some(root) = web_sys::window()
