@@ -102,9 +102,14 @@ pub struct ServeArgs {
     #[arg(long, value_name = "SECONDS", default_value_t = 3.0)]
     reload_every: f64,
     /// Behind a reverse proxy: the header it sets to the client's address
-    /// (e.g. x-forwarded-for); the right-most address counts.
-    #[arg(long, value_name = "HEADER")]
+    /// (e.g. x-forwarded-for). Believed only from --trusted-proxy peers,
+    /// read from the right (entries may carry a port).
+    #[arg(long, value_name = "HEADER", requires = "trusted_proxy")]
     client_ip_header: Option<String>,
+    /// An address or range (10.0.0.0/8, ::1) of a reverse proxy whose
+    /// --client-ip-header is believed; repeat for several.
+    #[arg(long, value_name = "ADDR[/BITS]", requires = "client_ip_header")]
+    trusted_proxy: Vec<String>,
     /// Seconds a client has to send a whole request head (slow or silent
     /// clients are closed).
     #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
@@ -234,6 +239,13 @@ pub fn run(args: ServeArgs) -> CliResult {
         })?),
         None => None,
     };
+    let mut trusted_proxies = Vec::new();
+    for p in &args.trusted_proxy {
+        trusted_proxies.push(yanzheng_registry::AddrRange::parse(p).ok_or_else(|| {
+            CliError::usage(format!("--trusted-proxy `{p}` is not an address or range"))
+                .hint("e.g. --trusted-proxy 10.0.0.0/8 or --trusted-proxy ::1")
+        })?);
+    }
     let root = root_key(&dir, args.root.as_deref())?;
     let lists = ListStore::load(&dir, root).map_err(|e| CliError::usage(e.0))?;
     let db_spec = match (&args.db, demo) {
@@ -257,6 +269,7 @@ pub fn run(args: ServeArgs) -> CliResult {
         body_limit: args.body_limit,
         reload_every,
         client_ip_header,
+        trusted_proxies,
         request_timeout,
         conn: ConnLimits {
             header_read: header_timeout,

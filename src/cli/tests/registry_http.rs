@@ -196,6 +196,78 @@ fn rate_limit_answers_429_with_retry_after() {
     }
 }
 
+#[test]
+fn a_client_address_header_counts_only_from_a_trusted_proxy() {
+    let (name, number, _) = demo_holder(world(), 0);
+    let body = serde_json::json!({ "number": number, "name": name }).to_string();
+    let lookup = |s: &Server, xff: &str| {
+        s.req(
+            "POST",
+            "/v1/lookup",
+            &[
+                ("content-type", "application/json"),
+                ("x-forwarded-for", xff),
+            ],
+            body.as_bytes(),
+        )
+        .status
+    };
+    // The proxy (here the test, on 127.0.0.1) appends ip:port after
+    // whatever the client wrote: the client's own entry never counts.
+    let s = demo_server(
+        Backend::Sqlite,
+        &[
+            "--lookup-burst",
+            "2",
+            "--lookup-rate",
+            "0.01",
+            "--client-ip-header",
+            "x-forwarded-for",
+            "--trusted-proxy",
+            "127.0.0.0/8",
+        ],
+    );
+    for forged in ["6.6.6.1", "6.6.6.2"] {
+        assert_eq!(lookup(&s, &format!("{forged}, 198.51.100.7:40001")), 200);
+    }
+    assert_eq!(lookup(&s, "6.6.6.3, 198.51.100.7:40002"), 429);
+    // Another client behind the proxy has a bucket of its own.
+    assert_eq!(lookup(&s, "6.6.6.3, [2001:db8::7]:443"), 200);
+    s.stop();
+    // A peer that is not a configured proxy: the header is ignored, so a
+    // client talking to the registry directly cannot pick its bucket.
+    let s = demo_server(
+        Backend::Sqlite,
+        &[
+            "--lookup-burst",
+            "2",
+            "--lookup-rate",
+            "0.01",
+            "--client-ip-header",
+            "x-forwarded-for",
+            "--trusted-proxy",
+            "10.0.0.0/8",
+        ],
+    );
+    assert_eq!(lookup(&s, "198.51.100.1"), 200);
+    assert_eq!(lookup(&s, "198.51.100.2"), 200);
+    assert_eq!(lookup(&s, "198.51.100.3"), 429);
+    s.stop();
+    // The header without proxies to believe is refused at start.
+    let (_, err) = yz_expect(
+        world().root(),
+        &[
+            "serve",
+            "--demo",
+            "demo",
+            "--client-ip-header",
+            "x-forwarded-for",
+        ],
+        2,
+    );
+    assert!(err.contains("--trusted-proxy"), "{err}");
+}
+
 /// Strings an attacker or a confused client might send.
 fn nasty_strings() -> Vec<String> {
     let mut v: Vec<String> = [

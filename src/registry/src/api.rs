@@ -269,26 +269,26 @@ impl<T: DeserializeOwned> FromRequest<Shared> for ApiJson<T> {
     }
 }
 
-/// The client's address for rate limiting: the peer, or with a trusted
-/// proxy header configured, the right-most address that header names.
+/// The client's address for rate limiting: the peer, or, when the peer is
+/// a configured proxy, the address the proxies recorded in the header
+/// (see [`crate::client_addr`]).
 fn client_ip(parts: &Parts, state: &AppState) -> IpAddr {
-    if let Some(name) = &state.config.client_ip_header {
-        let forwarded = parts
-            .headers
-            .get_all(name)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(','))
-            .filter_map(|s| s.trim().parse::<IpAddr>().ok())
-            .next_back();
-        if let Some(ip) = forwarded {
-            return ip;
-        }
-    }
-    parts
+    let peer = parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
-        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip())
+        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip());
+    match &state.config.client_ip_header {
+        Some(name) => crate::client_addr::client_ip(
+            peer,
+            parts
+                .headers
+                .get_all(name)
+                .iter()
+                .filter_map(|v| v.to_str().ok()),
+            &state.config.trusted_proxies,
+        ),
+        None => peer,
+    }
 }
 
 /// Passes only if the client's lookup bucket has a token (else 429).

@@ -35,6 +35,7 @@
 #![warn(missing_docs)]
 
 pub mod api;
+pub mod client_addr;
 pub mod conn;
 pub mod db;
 pub mod headers;
@@ -46,6 +47,7 @@ pub mod server;
 #[cfg(feature = "test-support")]
 pub mod testing;
 
+pub use client_addr::AddrRange;
 pub use conn::ConnLimits;
 pub use db::{Backend, Database, DbError, OpenOptions, UpsertCount};
 pub use limit::RateLimit;

@@ -53,6 +53,9 @@ pub struct ServerConfig {
     /// A header set by a trusted reverse proxy naming the client's address
     /// (e.g. `x-forwarded-for`); without it the peer address counts.
     pub client_ip_header: Option<HeaderName>,
+    /// The reverse proxies whose client-address header is believed; from
+    /// any other peer the header is ignored.
+    pub trusted_proxies: Vec<crate::client_addr::AddrRange>,
     /// Longest a request may take from its head to its answer (reading the
     /// body included); past it the answer is 408.
     pub request_timeout: Duration,
@@ -71,6 +74,7 @@ impl Default for ServerConfig {
             body_limit: DEFAULT_BODY_LIMIT,
             reload_every: Duration::from_secs(3),
             client_ip_header: None,
+            trusted_proxies: Vec::new(),
             request_timeout: Duration::from_secs(30),
             conn: ConnLimits::default(),
         }
