@@ -123,6 +123,10 @@ pub struct ServeArgs {
     /// Connections served at once; more are answered 503 with Retry-After.
     #[arg(long, value_name = "N", default_value_t = 4096)]
     max_connections: usize,
+    /// Connections one client address (an IPv6 /64) may hold at once, so
+    /// one host cannot keep the others out; --trusted-proxy peers are exempt.
+    #[arg(long, value_name = "N", default_value_t = 256)]
+    max_connections_per_address: usize,
     /// Database connections.
     #[arg(long, value_name = "N", default_value_t = 8)]
     db_connections: u32,
@@ -269,12 +273,14 @@ pub fn run(args: ServeArgs) -> CliResult {
         body_limit: args.body_limit,
         reload_every,
         client_ip_header,
-        trusted_proxies,
+        trusted_proxies: trusted_proxies.clone(),
         request_timeout,
         conn: ConnLimits {
             header_read: header_timeout,
             write_stall: stall_timeout,
             max_connections: args.max_connections,
+            per_address: args.max_connections_per_address.max(1),
+            exempt: trusted_proxies,
             ..ConnLimits::default()
         },
     };

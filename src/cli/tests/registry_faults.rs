@@ -193,6 +193,60 @@ fn past_the_connection_cap_clients_get_503_and_service_resumes() {
     s.stop();
 }
 
+/// `GET path` from the local address `from` (another 127.x address is
+/// another client): the status line.
+fn get_from(from: &str, addr: SocketAddr, path: &str) -> String {
+    let socket = tokio::net::TcpSocket::new_v4().expect("socket");
+    socket
+        .bind(format!("{from}:0").parse().expect("address"))
+        .expect("bind");
+    let stream = block_on(socket.connect(addr)).expect("connect");
+    let mut s = stream.into_std().expect("std stream");
+    s.set_nonblocking(false).expect("blocking");
+    s.set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("read timeout");
+    // A refused connection may be closed before the request is written.
+    let _ = write!(
+        s,
+        "GET {path} HTTP/1.1
+host: x
+connection: close
+
+"
+    );
+    let mut out = String::new();
+    let _ = s.read_to_string(&mut out);
+    out.lines().next().unwrap_or_default().to_string()
+}
+
+#[test]
+fn one_host_cannot_take_every_connection() {
+    let s = server(&[
+        "--max-connections",
+        "40",
+        "--max-connections-per-address",
+        "5",
+        "--header-timeout",
+        "5",
+    ]);
+    // One host holds five silent connections: its own limit.
+    let held: Vec<TcpStream> = (0..5).map(|_| connect(s.addr)).collect();
+    std::thread::sleep(Duration::from_millis(300));
+    // Its sixth is told to come back...
+    assert!(
+        get_from("127.0.0.1", s.addr, "/healthz").contains("503"),
+        "the host over its limit is refused"
+    );
+    // ...while another host is served.
+    assert!(get_from("127.0.0.2", s.addr, "/healthz").contains("200"));
+    assert!(s.log_text().contains("per-address connection cap reached"));
+    drop(held);
+    wait_until(5, "the host's slots back", || {
+        get_from("127.0.0.1", s.addr, "/healthz").contains("200")
+    });
+    s.stop();
+}
+
 #[test]
 fn a_connection_flood_past_the_open_file_limit_gets_503_not_silence() {
     // 256 descriptors: the cap drops to 128 so that connections can never

@@ -39,7 +39,7 @@ use tokio::time::Sleep;
 use tower::ServiceExt;
 
 /// Limits on client connections.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConnLimits {
     /// Time to send a whole request head.
     pub header_read: Duration,
@@ -47,6 +47,12 @@ pub struct ConnLimits {
     pub write_stall: Duration,
     /// Connections served at once.
     pub max_connections: usize,
+    /// Connections one client address (an IPv6 /64) may hold at once, so
+    /// that one host cannot keep every other out.
+    pub per_address: usize,
+    /// Peers the per-address cap does not apply to (the reverse proxies,
+    /// whose connections carry many clients).
+    pub exempt: Vec<crate::client_addr::AddrRange>,
     /// Time requests in flight get to finish at shutdown.
     pub drain: Duration,
 }
@@ -57,6 +63,8 @@ impl Default for ConnLimits {
             header_read: Duration::from_secs(10),
             write_stall: Duration::from_secs(30),
             max_connections: 4096,
+            per_address: 256,
+            exempt: Vec::new(),
             drain: Duration::from_secs(30),
         }
     }
@@ -133,6 +141,7 @@ pub async fn serve_connections(
         );
     }
     let slots = Arc::new(Semaphore::new(cap));
+    let per_address: PerAddress = Arc::default();
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
         let accepted = tokio::select! {
@@ -152,6 +161,22 @@ pub async fn serve_connections(
         // No Nagle: a response written in two parts (headers, then a
         // file) must not wait for the client's delayed ACK.
         let _ = tcp.set_nodelay(true);
+        let address_slot = if limits.exempt.iter().any(|r| r.contains(peer.ip())) {
+            None
+        } else {
+            match AddressSlot::take(
+                &per_address,
+                crate::limit::client_key(peer.ip()),
+                limits.per_address.max(1),
+            ) {
+                Some(s) => Some(s),
+                None => {
+                    tracing::warn!("per-address connection cap reached; answering 503");
+                    refuse_busy(tcp, &busy);
+                    continue;
+                }
+            }
+        };
         let Ok(slot) = Arc::clone(&slots).try_acquire_owned() else {
             refuse_busy(tcp, &busy);
             continue;
@@ -169,6 +194,7 @@ pub async fn serve_connections(
                 tracing::debug!(error = %e, "connection ended with an error");
             }
             drop(slot);
+            drop(address_slot);
         });
     }
     drop(listener);
@@ -182,6 +208,48 @@ pub async fn serve_connections(
         );
     }
     Ok(())
+}
+
+/// Open connections per client address.
+type PerAddress = Arc<std::sync::Mutex<std::collections::HashMap<std::net::IpAddr, usize>>>;
+
+/// One connection counted against its address; uncounted when dropped.
+struct AddressSlot {
+    counts: PerAddress,
+    key: std::net::IpAddr,
+}
+
+impl AddressSlot {
+    /// Counts a connection from `key`, unless it already holds `cap`.
+    fn take(counts: &PerAddress, key: std::net::IpAddr, cap: usize) -> Option<AddressSlot> {
+        let mut map = counts
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let n = map.entry(key).or_insert(0);
+        if *n >= cap {
+            return None;
+        }
+        *n += 1;
+        Some(AddressSlot {
+            counts: Arc::clone(counts),
+            key,
+        })
+    }
+}
+
+impl Drop for AddressSlot {
+    fn drop(&mut self) {
+        let mut map = self
+            .counts
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(n) = map.get_mut(&self.key) {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                map.remove(&self.key);
+            }
+        }
+    }
 }
 
 /// Errors that end one connection, not the listener.

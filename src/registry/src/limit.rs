@@ -43,7 +43,9 @@ pub struct Limiter {
     buckets: Mutex<HashMap<IpAddr, Bucket>>,
 }
 
-fn client_key(ip: IpAddr) -> IpAddr {
+/// The address a client is counted as: IPv4 as is (IPv4-mapped IPv6 as
+/// IPv4), IPv6 by its /64.
+pub(crate) fn client_key(ip: IpAddr) -> IpAddr {
     match ip {
         IpAddr::V4(_) => ip,
         IpAddr::V6(v6) => match v6.to_ipv4_mapped() {

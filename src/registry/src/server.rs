@@ -322,7 +322,7 @@ pub async fn serve(
             .reload_every
             .max(Duration::from_millis(100)),
     ));
-    let limits = registry.state.config.conn;
+    let limits = registry.state.config.conn.clone();
     let result = conn::serve_connections(listener, router, limits, shutdown).await;
     reload.abort();
     registry.state.db.close().await;
