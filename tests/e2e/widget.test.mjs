@@ -471,6 +471,41 @@ describe('other inputs', () => {
     }
   });
 
+  test('the inspection record keeps a check for 90 days, then deletes it', async (t) => {
+    const { page, context, errors, close } = await openPage();
+    try {
+      assert.equal(await page.$eval('[data-setting="record-days"]', (s) => s.value), '90');
+      assert.match(await page.textContent('.record'), /保留 90 天/);
+      const got = await scanFile(page, join(demo, 'valid.png'));
+      assert.equal(got.verdict, 'valid');
+      await page.waitForSelector('.record[data-record-count="1"]', { timeout: 10_000 });
+      // 89 days later the check is still there...
+      const later = async (days) => {
+        await context.addInitScript((offset) => {
+          const realNow = Date.now.bind(Date);
+          Date.now = () => realNow() + offset;
+        }, days * 86_400_000);
+        await page.reload();
+        await page.waitForSelector('[data-trust]', { timeout: 30_000 });
+        await page.waitForSelector('.record[data-record-count]', { timeout: 10_000 });
+        await page.waitForTimeout(500);
+        return page.getAttribute('.record', 'data-record-count');
+      };
+      assert.equal(await later(89), '1');
+      // ...and two days after that (91 days) it is gone.
+      assert.equal(await later(2), '0');
+      // A shorter period is remembered.
+      await page.selectOption('[data-setting="record-days"]', '30');
+      await page.reload();
+      await page.waitForSelector('[data-trust]', { timeout: 30_000 });
+      assert.equal(await page.$eval('[data-setting="record-days"]', (s) => s.value), '30');
+      t.diagnostic('record: kept at 89 days, deleted at 91, the 30-day choice remembered');
+      assert.deepEqual(errors, []);
+    } finally {
+      await close();
+    }
+  });
+
   test('the language switch shows English and is remembered', async (t) => {
     const { page, errors, close } = await openPage();
     try {

@@ -154,6 +154,17 @@ impl CameraShell {
     }
 }
 
+/// Deletes the record's checks older than `days` and counts what is left.
+fn prune_record(dispatcher: yew::UseReducerDispatcher<State>, days: u32) {
+    spawn_local(async move {
+        let keep_from = record::keep_from(web::now(), days);
+        match record_store::prune(keep_from).await {
+            Ok(n) => dispatcher.dispatch(Action::RecordCount(n)),
+            Err(e) => web_sys::console::warn_1(&e.into()),
+        }
+    });
+}
+
 #[function_component(App)]
 fn app() -> Html {
     // Embedded in a host page? (embed.js puts the host's origin in the
@@ -222,19 +233,17 @@ fn app() -> Html {
         use_effect_with(state.crew_on, move |on| crew.set(*on));
     }
     {
-        // The round in progress and the record's size, from the device.
+        // The round in progress, and the record: checks older than its
+        // retention period are deleted, then it is counted.
         let dispatcher = state.dispatcher();
         use_effect_with((), move |_| {
             dispatcher.dispatch(Action::RoundLoaded(crew::load(
                 &LocalStorage,
                 web::random_key(),
             )));
-            spawn_local(async move {
-                match record_store::count().await {
-                    Ok(n) => dispatcher.dispatch(Action::RecordCount(n)),
-                    Err(e) => web_sys::console::warn_1(&e.into()),
-                }
-            });
+            let days = prefs::load_record_days(&LocalStorage);
+            dispatcher.dispatch(Action::RecordDays(days));
+            prune_record(dispatcher, days);
         });
     }
     {
@@ -546,11 +555,26 @@ fn app() -> Html {
             });
         })
     };
+    let on_record_days = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |e: Event| {
+            let days = e
+                .target_dyn_into::<web_sys::HtmlSelectElement>()
+                .and_then(|s| s.value().parse::<u32>().ok())
+                .filter(|d| prefs::RECORD_DAYS_CHOICES.contains(d));
+            if let Some(days) = days {
+                prefs::save_record_days(&LocalStorage, days);
+                dispatcher.dispatch(Action::RecordDays(days));
+                prune_record(dispatcher.clone(), days);
+            }
+        })
+    };
     let handlers = Handlers {
         on_crew,
         on_end_round,
         on_export_record,
         on_clear_record,
+        on_record_days,
         full_page_url: embed
             .host
             .as_ref()

@@ -139,6 +139,7 @@ fn Page(props: &PageProps) -> Html {
         on_end_round: Callback::noop(),
         on_export_record: Callback::noop(),
         on_clear_record: Callback::noop(),
+        on_record_days: Callback::noop(),
         on_file: Callback::noop(),
         on_paste: Callback::noop(),
         on_lang: Callback::noop(),

@@ -36,6 +36,12 @@ pub struct RecordEntry {
     pub payload_sha256: String,
 }
 
+/// The oldest check time (Unix seconds) a record keeping `days` days
+/// still holds at `now`.
+pub fn keep_from(now: UnixTime, days: u32) -> u64 {
+    now.0.saturating_sub(u64::from(days) * 86_400)
+}
+
 /// The hash that stands for a payload in records and rounds.
 pub fn payload_hash(payload: &str) -> String {
     let digest = Sha256::digest(payload.as_bytes());

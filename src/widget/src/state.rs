@@ -265,6 +265,8 @@ pub enum Action {
     },
     /// How many checks the device's inspection record holds.
     RecordCount(u64),
+    /// How long the record keeps a check (days), as remembered or chosen.
+    RecordDays(u32),
     /// A lookup finished.
     LookupDone {
         /// The [`State::followup_seq`] of its request; answers to
@@ -316,6 +318,8 @@ pub struct State {
     pub checks: u64,
     /// Entries in the device's inspection record, once known.
     pub record_count: Option<u64>,
+    /// How long the record keeps a check, in days.
+    pub record_days: u32,
     /// The sequence number of the lookup whose answer is awaited.
     lookup_seq: Option<u64>,
     /// The image attempt whose result is awaited.
@@ -342,6 +346,7 @@ impl State {
             round: Round::default(),
             checks: 0,
             record_count: None,
+            record_days: crate::prefs::RECORD_DAYS_CHOICES[0],
             lookup_seq: None,
             current_image: None,
             pending: None,
@@ -463,6 +468,7 @@ impl State {
             Action::RoundLoaded(round) => next.round = round,
             Action::EndRound { next_key } => next.round = Round::with_key(next_key),
             Action::RecordCount(n) => next.record_count = Some(n),
+            Action::RecordDays(days) => next.record_days = days,
             Action::LookupDone { seq, result } => {
                 if next.lookup_seq != Some(seq) {
                     return next;

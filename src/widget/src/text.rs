@@ -170,6 +170,8 @@ pub enum Msg {
     RecordHint,
     /// Export button.
     RecordExport,
+    /// The label of the record's retention setting.
+    RecordRetention,
     /// Clear button.
     RecordClear,
     /// The question before clearing.
@@ -380,6 +382,10 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             "每次核验都记在本机（时间、结果、证书类别、证号后四位、信任列表版本），不会上传；可导出为 CSV 或清空。",
             "Each check is kept on this device (time, verdict, category, last four digits, trust-list version), never uploaded; export it as CSV or clear it.",
         ),
+        Msg::RecordRetention => (
+            "记录在本机保存的期限（过期的记录自动删除）：",
+            "How long this device keeps a check (older ones are deleted): ",
+        ),
         Msg::RecordExport => ("导出 CSV", "Export CSV"),
         Msg::RecordClear => ("清空记录", "Clear record"),
         Msg::RecordClearConfirm => (
@@ -494,6 +500,14 @@ pub fn load_problem(lang: Lang, file: TrustFile, error: &LoadError) -> String {
         (TrustFile::Revocations, false) => format!(
             "Could not load the revocation list ({error}); checks cannot tell whether a certificate was revoked."
         ),
+    }
+}
+
+/// The record's retention, as the label of its setting.
+pub fn record_days(lang: Lang, days: u32) -> String {
+    match lang {
+        Lang::Zh => format!("保留 {days} 天"),
+        Lang::En => format!("kept {days} days"),
     }
 }
 

@@ -56,6 +56,8 @@ pub struct Handlers {
     pub on_export_record: Callback<MouseEvent>,
     /// Clears the inspection record (after a confirmation).
     pub on_clear_record: Callback<MouseEvent>,
+    /// The record's retention period was changed.
+    pub on_record_days: Callback<Event>,
     /// The manual-entry form was submitted.
     pub on_lookup: Callback<SubmitEvent>,
     /// The number field.
@@ -245,6 +247,16 @@ fn record_area(state: &State, h: &Handlers) -> Html {
             <h2>{ t(lang, Msg::RecordTitle) }</h2>
             <p class="hint">{ t(lang, Msg::RecordHint) }</p>
             <p>{ text::record_count(lang, count) }</p>
+            <label class="retention">
+                { t(lang, Msg::RecordRetention) }
+                <select data-setting="record-days" onchange={h.on_record_days.clone()}>
+                    { for crate::prefs::RECORD_DAYS_CHOICES.iter().map(|d| html! {
+                        <option value={d.to_string()} selected={*d == state.record_days}>
+                            { text::record_days(lang, *d) }
+                        </option>
+                    }) }
+                </select>
+            </label>
             <div class="buttons">
                 <button type="button" class="secondary" data-action="export-record"
                     disabled={count == 0} onclick={h.on_export_record.clone()}>

@@ -106,6 +106,34 @@ pub async fn all() -> Result<Vec<RecordEntry>, String> {
         .collect())
 }
 
+/// Deletes the checks made before `keep_from` (Unix seconds); returns how
+/// many the record holds afterwards. Lines that no longer parse go too.
+pub async fn prune(keep_from: u64) -> Result<u64, String> {
+    let db = open().await?;
+    let s = store(&db, IdbTransactionMode::Readwrite)?;
+    let keys = done(
+        &s.get_all_keys()
+            .map_err(|e| js_error("IndexedDB read", &e))?,
+    )
+    .await?;
+    let rows = done(&s.get_all().map_err(|e| js_error("IndexedDB read", &e))?).await?;
+    for (key, row) in Array::from(&keys).iter().zip(Array::from(&rows).iter()) {
+        let keep = row
+            .as_string()
+            .and_then(|line| parse_json::<RecordEntry>(line.as_bytes()).ok())
+            .is_some_and(|e| e.at >= keep_from);
+        if !keep {
+            done(
+                &s.delete(&key)
+                    .map_err(|e| js_error("IndexedDB delete", &e))?,
+            )
+            .await?;
+        }
+    }
+    let n = done(&s.count().map_err(|e| js_error("IndexedDB count", &e))?).await?;
+    Ok(n.as_f64().unwrap_or(0.0) as u64)
+}
+
 /// Deletes every check.
 pub async fn clear() -> Result<(), String> {
     let db = open().await?;
