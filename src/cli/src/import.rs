@@ -24,7 +24,7 @@ use yanzheng_core::{
     verify, CertKind, Certificate, IssuerKey, KeyStatus, Kid, RevocationList, TrustList, UnixTime,
     Verdict,
 };
-use yanzheng_registry::{CertificateRecord, Database, LookupKey, OpenOptions};
+use yanzheng_registry::{CertificateRecord, Database, OpenOptions};
 
 use crate::batch::{csv_reader, progress_bar, CertRows};
 use crate::clock;
@@ -44,7 +44,8 @@ A certificate CSV has the columns `yanzheng sign` takes, or is the payloads.csv 
 (cert_id,payload). Rows go in batches, one transaction each: an import stopped half-way\n\
 keeps whole batches, and running it again completes it. Bad rows are reported by line\n\
 and skipped (exit status 1). The database never holds clear ID numbers or names, only\n\
-keyed hashes under the lookup key (kept in the database, or in --lookup-key-file).\n\n\
+keyed hashes under the lookup key, which lives in a file of its own (--lookup-key-file;\n\
+for SQLite by default DB.lookup-key beside the database), never in the database.\n\n\
 --revocations marks the listed (issuer key, certificate id) pairs revoked and re-signs\n\
 DATA/revocations with the next version, listing every pair ever revoked (the old list's\n\
 included), and writes the delta from the old version to DATA/revocation-deltas/VERSION.\n\
@@ -81,9 +82,10 @@ pub struct ImportArgs {
     /// seconds; default: the old list's, else 7 days).
     #[arg(long, value_name = "DURATION", requires = "revocations")]
     max_age: Option<String>,
-    /// The lookup key file (64 hex characters; created if missing). Without
-    /// it the key lives in the database itself.
-    #[arg(long, value_name = "FILE")]
+    /// The lookup key file (64 hex characters; created, mode 0600, if
+    /// missing). Default for an SQLite database: DB.lookup-key beside it;
+    /// required for PostgreSQL.
+    #[arg(long, value_name = "FILE", env = "YANZHENG_LOOKUP_KEY_FILE")]
     lookup_key_file: Option<PathBuf>,
     /// Rows a transaction.
     #[arg(long, value_name = "N", default_value_t = 1000)]
@@ -133,20 +135,45 @@ pub async fn open_db(
     max_connections: u32,
     bulk_import: bool,
 ) -> Result<Database, CliError> {
-    let lookup_key = match lookup_key_file {
-        Some(p) => Some(LookupKey::load_or_create(p).map_err(|e| CliError::usage(e.0))?),
-        None => None,
+    let key_file = match lookup_key_file {
+        Some(p) => p.to_path_buf(),
+        None => default_key_file(spec).ok_or_else(|| {
+            CliError::usage("a PostgreSQL database needs --lookup-key-file FILE").hint(
+                "the key that protects the ID numbers must not live in the database it \
+                     protects; give every instance and import the same file (or set \
+                     YANZHENG_LOOKUP_KEY_FILE)",
+            )
+        })?,
     };
     Database::open(
         spec,
         OpenOptions {
             max_connections,
-            lookup_key,
+            lookup_key: None,
+            lookup_key_file: Some(key_file),
             bulk_import,
         },
     )
     .await
     .map_err(|e| CliError::usage(format!("database {}: {e}", shown_db(spec))))
+}
+
+/// Where the lookup key lives when no file is named: beside an SQLite
+/// database (`FILE.lookup-key`); `None` for PostgreSQL.
+pub fn default_key_file(spec: &str) -> Option<PathBuf> {
+    let spec = spec.trim();
+    let lower = spec.to_ascii_lowercase();
+    if lower.starts_with("postgres://") || lower.starts_with("postgresql://") {
+        return None;
+    }
+    let path = if lower.starts_with("sqlite:") {
+        let rest = &spec["sqlite:".len()..];
+        let rest = rest.strip_prefix("//").unwrap_or(rest);
+        rest.split('?').next().unwrap_or(rest)
+    } else {
+        spec
+    };
+    (!path.is_empty() && path != ":memory:").then(|| PathBuf::from(format!("{path}.lookup-key")))
 }
 
 /// The database argument without a password, for messages.
@@ -645,5 +672,18 @@ mod tests {
         );
         assert_eq!(shown_db("postgres://yz@h/db"), "postgres://yz@h/db");
         assert_eq!(shown_db("reg.db"), "reg.db");
+    }
+
+    #[test]
+    fn the_lookup_key_lives_beside_an_sqlite_file_and_nowhere_for_postgres() {
+        assert_eq!(
+            default_key_file("data/reg.db"),
+            Some(PathBuf::from("data/reg.db.lookup-key"))
+        );
+        assert_eq!(
+            default_key_file("sqlite://data/reg.db?mode=rwc"),
+            Some(PathBuf::from("data/reg.db.lookup-key"))
+        );
+        assert_eq!(default_key_file("postgres://yz@h/db"), None);
     }
 }

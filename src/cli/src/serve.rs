@@ -71,10 +71,10 @@ pub struct ServeArgs {
     /// the data folder, else config.json's root_public_key).
     #[arg(long, value_name = "FILE")]
     root: Option<PathBuf>,
-    /// The lookup key file (64 hex characters; created if missing). Without
-    /// it the key lives in the database. Production: keep it apart from the
-    /// database and its backups.
-    #[arg(long, value_name = "FILE")]
+    /// The lookup key file (64 hex characters; created, mode 0600, if
+    /// missing). Default for an SQLite database: DB.lookup-key beside it;
+    /// required for PostgreSQL. Keep it apart from the database's backups.
+    #[arg(long, value_name = "FILE", env = "YANZHENG_LOOKUP_KEY_FILE")]
     lookup_key_file: Option<PathBuf>,
     /// Lookups a client address may make at once (0: no limit).
     #[arg(long, value_name = "N", default_value_t = 30)]

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use support::*;
 use yanzheng_core::{Date, UnixTime};
-use yanzheng_registry::{Database, OpenOptions};
+use yanzheng_registry::Database;
 
 const HEADER: &str = "type,name,sex,number,region,cert_id,first_issued,valid_from,valid_until,review_due,category,item,employer,role,industry";
 
@@ -36,9 +36,7 @@ fn row(name: &str, number: &str, region: u32, cert_id: u64) -> String {
 
 fn count(db: &str) -> u64 {
     block_on(async {
-        let d = Database::open(db, OpenOptions::default())
-            .await
-            .expect("open db");
+        let d = Database::open(db, open_options(db)).await.expect("open db");
         let n = d.count().await.expect("count");
         d.close().await;
         n
@@ -324,6 +322,13 @@ fn a_lookup_key_file_must_be_given_every_time() {
         let (_, err) = import_demo(d, &db, &[], 2);
         assert!(err.contains("--lookup-key-file"), "{err}");
         let (_, err) = import_demo(d, &db, &["--lookup-key-file", "other.key"], 2);
+        assert!(
+            err.contains("--lookup-key-file it was created with"),
+            "{err}"
+        );
+        assert!(!d.join("other.key").exists(), "no stray key file is made");
+        std::fs::write(d.join("wrong.key"), format!("{}\n", "ab".repeat(32))).expect("key");
+        let (_, err) = import_demo(d, &db, &["--lookup-key-file", "wrong.key"], 2);
         assert!(err.contains("different lookup key"), "{err}");
         let s = Server::start(
             d,
@@ -390,23 +395,24 @@ fn import_demo(d: &Path, db: &str, extra: &[&str], code: i32) -> (String, String
 /// `yanzheng import big.csv` in `d` into `db`, `batch` rows a transaction,
 /// running in the background.
 fn start_big_import(d: &Path, db: &str, batch: usize) -> std::process::Child {
-    Command::new(BIN)
-        .args([
-            "import",
-            "big.csv",
-            "--db",
-            db,
-            "--data",
-            "demo",
-            "--batch-size",
-        ])
-        .arg(batch.to_string())
-        .current_dir(d)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn import")
+    let mut c = Command::new(BIN);
+    with_pg_key(&mut c, &[db]);
+    c.args([
+        "import",
+        "big.csv",
+        "--db",
+        db,
+        "--data",
+        "demo",
+        "--batch-size",
+    ])
+    .arg(batch.to_string())
+    .current_dir(d)
+    .stdin(Stdio::null())
+    .stdout(Stdio::null())
+    .stderr(Stdio::null())
+    .spawn()
+    .expect("spawn import")
 }
 
 /// The same import to its end; its standard output.
@@ -431,7 +437,7 @@ fn import_big_again(d: &Path, db: &str, batch: usize) -> (String, String) {
 /// Reopens `db` after a crash: its integrity check must pass; its rows.
 fn rows_after_a_crash(db: &str) -> u64 {
     block_on(async {
-        let dbh = Database::open(db, OpenOptions::default())
+        let dbh = Database::open(db, open_options(db))
             .await
             .expect("reopen after the kill");
         dbh.integrity_check().await.expect("integrity");
@@ -462,7 +468,7 @@ fn sigkill_during_a_large_import_leaves_whole_batches_and_a_rerun_completes() {
                 }
                 if opened.is_none() {
                     // The import creates the database: open it once it exists.
-                    opened = Database::open(&db, OpenOptions::default()).await.ok();
+                    opened = Database::open(&db, open_options(&db)).await.ok();
                 }
                 if let Some(dbh) = &opened {
                     let n = dbh.count().await.unwrap_or(0);
@@ -580,7 +586,7 @@ fn sigkill_of_a_loaded_server_and_a_running_import_then_restart_loses_nothing() 
         let mut import = start_big_import(d, &db, BATCH);
         let deadline = Instant::now() + Duration::from_secs(120);
         let at_kill = block_on(async {
-            let dbh = Database::open(&db, OpenOptions::default())
+            let dbh = Database::open(&db, open_options(&db))
                 .await
                 .expect("open db");
             loop {

@@ -212,6 +212,7 @@ fn start_server(o: &Options, work: &Path, db: &str) -> Result<Server> {
             "0",
         ])
         .args(["--addr", "127.0.0.1:0", "--db", db])
+        .env("YANZHENG_LOOKUP_KEY_FILE", work.join("bench.lookup-key"))
         .args(&o.serve_args)
         .current_dir(work)
         .env("RUST_LOG", &o.log)
@@ -606,6 +607,8 @@ fn run_backend(o: &Options, work: &Path, backend: &str) -> Result<Option<Row>> {
         let started = Instant::now();
         let out = Command::new(&o.bin)
             .args(["import", "certs.csv", "--data", "demo", "--db", &db])
+            // One key file for both databases (PostgreSQL needs one named).
+            .env("YANZHENG_LOOKUP_KEY_FILE", work.join("bench.lookup-key"))
             .current_dir(work)
             .stdin(Stdio::null())
             .output()

@@ -382,6 +382,7 @@ pub async fn lookup(
     let key = state.db.lookup_key();
     let number_key = key.number_key(&number);
     let name_key = key.name_key(&name);
+    let log_tag = key.log_tag(&number);
     drop((number, name, req));
 
     let rows = state
@@ -414,8 +415,7 @@ pub async fn lookup(
         }
     };
     let mut resp = (no_store(), axum::Json(answer)).into_response();
-    resp.extensions_mut()
-        .insert(LogKey(number_key.chars().take(8).collect()));
+    resp.extensions_mut().insert(LogKey(log_tag));
     Ok(resp)
 }
 

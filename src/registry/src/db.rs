@@ -184,9 +184,15 @@ pub fn database_url(spec: &str) -> Result<(Backend, String), DbError> {
 pub struct OpenOptions {
     /// Most pooled connections.
     pub max_connections: u32,
-    /// The lookup key from a key file; `None` keeps it in the settings table
-    /// (generated when the database is created).
+    /// The lookup key, already read; `None` with no `lookup_key_file` keeps
+    /// it in the settings table (generated when the database is created),
+    /// beside the hashes it protects: for tests and tools only.
     pub lookup_key: Option<LookupKey>,
+    /// The file the lookup key lives in (what the CLI always gives): read
+    /// if it exists; else created (mode 0600) with the key the database
+    /// still holds from before (which is then removed from the database),
+    /// or with a fresh one.
+    pub lookup_key_file: Option<std::path::PathBuf>,
     /// Tune SQLite for a bulk import: a 256 MiB page cache (the import
     /// writes all over the random-keyed number index) and WAL checkpoints
     /// every 64 MiB instead of 4 MiB (each checkpoint waits for an fsync).
@@ -200,6 +206,7 @@ impl Default for OpenOptions {
         OpenOptions {
             max_connections: 8,
             lookup_key: None,
+            lookup_key_file: None,
             bulk_import: false,
         }
     }
@@ -246,7 +253,10 @@ impl Database {
             }
         }
         migrate(&mut boot, backend).await?;
-        let key = settle_lookup_key(&mut boot, backend, options.lookup_key).await?;
+        let key = match &options.lookup_key_file {
+            Some(path) => key_from_file(&mut boot, path).await?,
+            None => settle_lookup_key(&mut boot, backend, options.lookup_key).await?,
+        };
         boot.close().await.map_err(sql("connecting"))?;
 
         let (cache_pragma, checkpoint_pragma) = if options.bulk_import {
@@ -488,6 +498,18 @@ impl Database {
             .map_err(sql("counting certificates"))?;
         Ok(u64::try_from(n).unwrap_or_default())
     }
+
+    /// True if the lookup key is stored in the database itself (only when
+    /// it was opened without a key file).
+    pub async fn stores_lookup_key(&self) -> Result<bool, DbError> {
+        let n: i64 = sqlx::query("SELECT COUNT(*) FROM settings WHERE name = $1")
+            .bind(KEY_SETTING.to_string())
+            .fetch_one(&self.pool)
+            .await
+            .and_then(|row| row.try_get(0))
+            .map_err(sql("reading settings"))?;
+        Ok(n > 0)
+    }
 }
 
 fn unix_i64(t: UnixTime) -> i64 {
@@ -688,6 +710,53 @@ async fn setting_once(
 
 const KEY_SETTING: &str = "lookup_key";
 const CHECK_SETTING: &str = "lookup_key_check";
+
+/// The lookup key kept in `path`, outside the database: a database that
+/// still holds its key (from before keys lived in files) has it moved out
+/// into a new file; a new database gets a fresh key. Either way the key is
+/// checked against the database's check value, and the key row is gone
+/// from the database afterwards.
+async fn key_from_file(
+    conn: &mut AnyConnection,
+    path: &std::path::Path,
+) -> Result<LookupKey, DbError> {
+    let key_error = |e: crate::privacy::KeyFileError| DbError::Setup(e.0);
+    let key = match LookupKey::load(path).map_err(key_error)? {
+        Some(k) => k,
+        None => {
+            let stored = setting(conn, KEY_SETTING).await?;
+            let key = match stored {
+                Some(hex) => LookupKey::from_hex(&hex)
+                    .ok_or_else(|| DbError::Setup("the stored lookup key is damaged".into()))?,
+                None if setting(conn, CHECK_SETTING).await?.is_some() => {
+                    return Err(DbError::Setup(format!(
+                        "this database was filled under a lookup key kept in a file, and {} does \
+                         not exist: pass the --lookup-key-file it was created with",
+                        path.display()
+                    )))
+                }
+                None => LookupKey::generate().map_err(|e| {
+                    DbError::Setup(format!("no random source for the lookup key: {e}"))
+                })?,
+            };
+            match key.create_file(path) {
+                Ok(()) => key,
+                // Another process (an import and a server starting at once)
+                // wrote it first: use theirs.
+                Err(e) => LookupKey::load(path)
+                    .map_err(key_error)?
+                    .ok_or(DbError::Setup(e.0))?,
+            }
+        }
+    };
+    let key = settle_lookup_key(conn, Backend::Sqlite, Some(key)).await?;
+    sqlx::query("DELETE FROM settings WHERE name = $1")
+        .bind(KEY_SETTING.to_string())
+        .execute(&mut *conn)
+        .await
+        .map_err(sql("moving the lookup key out of the database"))?;
+    Ok(key)
+}
 
 /// Decides the lookup key: the key file's (checked against the database) or
 /// the one kept in the settings table (generated on first use).

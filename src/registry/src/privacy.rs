@@ -109,36 +109,55 @@ impl LookupKey {
         to_hex(&self.mac(b"yanzheng lookup key check v1"))
     }
 
-    /// Reads a key file (64 hex characters), or creates one with a fresh key
-    /// (mode 0600) if `path` does not exist.
-    pub fn load_or_create(path: &Path) -> Result<LookupKey, KeyFileError> {
+    /// A short tag for the access log: a keyed hash of its own (not part
+    /// of the stored key), enough to see one client asking about one
+    /// number again and again, useless for finding the row.
+    pub fn log_tag(&self, number: &str) -> String {
+        to_hex(&self.mac(&[b"log:", number.as_bytes()].concat())[..4])
+    }
+
+    /// Reads a key file (64 hex characters); `Ok(None)` if there is none.
+    pub fn load(path: &Path) -> Result<Option<LookupKey>, KeyFileError> {
         match std::fs::read_to_string(path) {
-            Ok(text) => LookupKey::from_hex(&text).ok_or_else(|| {
+            Ok(text) => LookupKey::from_hex(&text).map(Some).ok_or_else(|| {
                 KeyFileError(format!(
                     "{} does not hold a lookup key (64 hex characters)",
                     path.display()
                 ))
             }),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                let key = LookupKey::generate()
-                    .map_err(|e| KeyFileError(format!("no random source: {e}")))?;
-                let mut opts = std::fs::OpenOptions::new();
-                opts.write(true).create_new(true);
-                #[cfg(unix)]
-                {
-                    use std::os::unix::fs::OpenOptionsExt;
-                    opts.mode(0o600);
-                }
-                let mut file = opts
-                    .open(path)
-                    .map_err(|e| KeyFileError(format!("cannot create {}: {e}", path.display())))?;
-                writeln!(file, "{}", key.to_hex())
-                    .and_then(|()| file.sync_all())
-                    .map_err(|e| KeyFileError(format!("cannot write {}: {e}", path.display())))?;
-                Ok(key)
-            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(KeyFileError(format!("cannot read {}: {e}", path.display()))),
         }
+    }
+
+    /// Writes this key to a new file `path`, readable by its owner only
+    /// (mode 0600); refuses to overwrite one.
+    pub fn create_file(&self, path: &Path) -> Result<(), KeyFileError> {
+        let mut opts = std::fs::OpenOptions::new();
+        opts.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            opts.mode(0o600);
+        }
+        let mut file = opts
+            .open(path)
+            .map_err(|e| KeyFileError(format!("cannot create {}: {e}", path.display())))?;
+        writeln!(file, "{}", self.to_hex())
+            .and_then(|()| file.sync_all())
+            .map_err(|e| KeyFileError(format!("cannot write {}: {e}", path.display())))
+    }
+
+    /// Reads a key file, or creates one with a fresh key (mode 0600) if
+    /// `path` does not exist.
+    pub fn load_or_create(path: &Path) -> Result<LookupKey, KeyFileError> {
+        if let Some(key) = LookupKey::load(path)? {
+            return Ok(key);
+        }
+        let key =
+            LookupKey::generate().map_err(|e| KeyFileError(format!("no random source: {e}")))?;
+        key.create_file(path)?;
+        Ok(key)
     }
 }
 

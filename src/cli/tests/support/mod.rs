@@ -20,12 +20,50 @@ pub const BIN: &str = env!("CARGO_BIN_EXE_yanzheng");
 
 /// Runs `yanzheng ARGS` in `dir`.
 pub fn yz(dir: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
+    let mut c = Command::new(BIN);
+    with_pg_key(&mut c, args);
+    c.args(args)
         .current_dir(dir)
         .stdin(Stdio::null())
         .output()
         .expect("the yanzheng binary runs")
+}
+
+/// The lookup key file of every PostgreSQL database of this test binary
+/// (the CLI requires one for PostgreSQL; SQLite keeps DB.lookup-key).
+pub fn pg_key_file() -> &'static Path {
+    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
+    static FILE: OnceLock<PathBuf> = OnceLock::new();
+    FILE.get_or_init(|| {
+        DIR.get_or_init(|| tempfile::tempdir().expect("tempdir"))
+            .path()
+            .join("postgres.lookup-key")
+    })
+}
+
+/// Names the binary's PostgreSQL key file to a command whose arguments
+/// name a PostgreSQL database and no key file.
+pub fn with_pg_key(c: &mut Command, args: &[&str]) {
+    if args.iter().any(|a| a.starts_with("postgres://")) && !args.contains(&"--lookup-key-file") {
+        c.env("YANZHENG_LOOKUP_KEY_FILE", pg_key_file());
+    }
+}
+
+/// Where the CLI keeps the lookup key of `db` when no file is named.
+pub fn key_file(db: &str) -> PathBuf {
+    if db.starts_with("postgres://") {
+        pg_key_file().to_path_buf()
+    } else {
+        PathBuf::from(format!("{db}.lookup-key"))
+    }
+}
+
+/// Options to open `db` in a test as the CLI would (its key file).
+pub fn open_options(db: &str) -> yanzheng_registry::OpenOptions {
+    yanzheng_registry::OpenOptions {
+        lookup_key_file: Some(key_file(db)),
+        ..yanzheng_registry::OpenOptions::default()
+    }
 }
 
 /// Runs and asserts the exit code; returns (stdout, stderr).
@@ -180,6 +218,7 @@ impl Server {
             "serve-{}.log",
             N.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
         ));
+        with_pg_key(&mut command, args);
         let mut child = command
             .arg("serve")
             .args(args)
