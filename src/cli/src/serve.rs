@@ -82,6 +82,15 @@ pub struct ServeArgs {
     /// Lookups a client address regains per second.
     #[arg(long, value_name = "RATE", default_value_t = 1.0)]
     lookup_rate: f64,
+    /// IPv6 clients are counted for the rate limit by this many leading
+    /// bits (64: one host; 48 counts a whole site as one client).
+    #[arg(long, value_name = "BITS", default_value_t = 64, value_parser = clap::value_parser!(u8).range(16..=128))]
+    ipv6_prefix: u8,
+    /// Lookups of one ID number that may find nothing (an unknown number,
+    /// or a name that does not match) per hour, over all clients; then that
+    /// number is refused for a while (0: no limit).
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    lookup_misses_per_number: u32,
     /// An origin whose pages may call the API from the browser, exactly,
     /// e.g. `https://hr.example.com`. Repeat for several.
     #[arg(long, value_name = "ORIGIN")]
@@ -267,6 +276,11 @@ pub fn run(args: ServeArgs) -> CliResult {
         rate_limit: RateLimit {
             burst: args.lookup_burst,
             per_second: args.lookup_rate,
+        },
+        ipv6_prefix: args.ipv6_prefix,
+        miss_limit: RateLimit {
+            burst: args.lookup_misses_per_number,
+            per_second: f64::from(args.lookup_misses_per_number) / 3600.0,
         },
         allow_origins: args.allow_origin.clone(),
         embed_origins: args.embed_origin.clone(),

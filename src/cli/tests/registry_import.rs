@@ -347,6 +347,75 @@ fn a_lookup_key_file_must_be_given_every_time() {
     }
 }
 
+#[test]
+fn a_lookup_takes_as_long_whether_or_not_the_number_exists() {
+    // One number with 300 certificates (the worst case for the old lookup,
+    // which read every row of a known number to compare the names), and a
+    // number the registry does not hold.
+    let w = World::new();
+    let d = w.root();
+    let db = Backend::Sqlite.fresh_db(d);
+    let known = with_check_char("11010519491231002");
+    let unknown = with_check_char("11010519500101003");
+    let mut csv = format!("{HEADER}\n");
+    for i in 0..300u64 {
+        csv.push_str(&row("张伟", &known, 310_000, 3_100_000_000_100_000 + i));
+        csv.push('\n');
+    }
+    std::fs::write(d.join("one-holder.csv"), csv).expect("csv");
+    yz_expect(
+        d,
+        &["import", "one-holder.csv", "--db", &db, "--data", "demo"],
+        0,
+    );
+    let s = Server::start(
+        d,
+        &[
+            "--data",
+            "demo",
+            "--db",
+            &db,
+            "--lookup-burst",
+            "0",
+            "--lookup-misses-per-number",
+            "0",
+        ],
+    );
+    let timed = |number: &str| {
+        let t = Instant::now();
+        let r = s.lookup(number, "李娜");
+        assert_eq!(r.status, 200);
+        assert_eq!(r.json()["status"], "not_found");
+        t.elapsed().as_secs_f64() * 1e3
+    };
+    for _ in 0..30 {
+        timed(&known);
+        timed(&unknown);
+    }
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    for _ in 0..300 {
+        a.push(timed(&known));
+        b.push(timed(&unknown));
+    }
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let (ma, mb) = (median(&mut a), median(&mut b));
+    let (qa, qb) = (a[a.len() * 9 / 10], b[b.len() * 9 / 10]);
+    eprintln!(
+        "lookup ms, known number + wrong name: median {ma:.3}, p90 {qa:.3}; \
+         unknown number: median {mb:.3}, p90 {qb:.3}"
+    );
+    // The same work: the medians within 35% of each other (the old lookup
+    // took several times as long for the known number).
+    assert!(
+        ma < mb * 1.35 + 0.05 && mb < ma * 1.35 + 0.05,
+        "timing tells the answers apart: {ma:.3} ms vs {mb:.3} ms"
+    );
+    s.stop();
+}
+
 /// `n` good rows with distinct numbers and ids.
 fn big_csv(n: usize) -> String {
     const SURNAMES: &[&str] = &["张", "王", "李", "赵", "刘", "陈", "杨", "黄", "周", "吴"];

@@ -302,7 +302,9 @@ impl FromRequestParts<Shared> for LookupAllowed {
         state: &Shared,
     ) -> impl Future<Output = Result<Self, Self::Rejection>> + Send {
         let ip = client_ip(parts, state);
-        let verdict = state.limiter.check(ip, Instant::now());
+        let verdict = state
+            .limiter
+            .check_client(ip, state.config.ipv6_prefix, Instant::now());
         async move {
             match verdict {
                 Ok(()) => Ok(LookupAllowed),
@@ -385,26 +387,38 @@ pub async fn lookup(
     let log_tag = key.log_tag(&number);
     drop((number, name, req));
 
+    // A number that keeps finding nothing (unknown, or tried with name
+    // after name) is refused for a while, whoever asks: counted the same
+    // whether the number exists or not, so the refusal tells nothing.
+    if let Err(wait) = state.misses.peek(&number_key, Instant::now()) {
+        let mut e = ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_misses",
+            "此证号近期多次查询未果，请稍后再试或联系发证机关。",
+            "This number was looked up too often without a match; try later or contact the issuing authority.",
+        );
+        e.retry_after = Some((wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1));
+        return Err(e);
+    }
     let rows = state
         .db
-        .find_by_number_key(&number_key)
+        .find_by_keys(&number_key, &name_key)
         .await
         .map_err(|e| ApiError::unavailable(&e))?;
     let lists = state.lists.current();
     let revocations = lists.revocations();
     let mut found = Vec::new();
     for r in &rows {
-        // Every row is compared in constant time; a number without rows
-        // still does one compare.
-        if keys_equal(&r.name_key, &name_key) {
+        // The database matched the keys; compare again in constant time.
+        if keys_equal(&r.name_key, &name_key) && keys_equal(&r.number_key, &number_key) {
             let revoked_now = revocations
                 .zip(r.kid.as_ref())
                 .is_some_and(|(l, kid)| l.contains(kid, r.cert_id));
             found.push(FoundCertificate::of(r, revoked_now));
         }
     }
-    if rows.is_empty() {
-        let _ = keys_equal(&number_key, &name_key);
+    if found.is_empty() {
+        let _ = state.misses.take(number_key.clone(), Instant::now());
     }
     found.sort_by_key(|c| std::cmp::Reverse(c.valid_from));
     let answer = if found.is_empty() {

@@ -1,8 +1,11 @@
-//! Per-client token buckets for the lookup: a person at a desk never runs
-//! out, a scraper does within seconds. IPv6 clients are counted per /64,
-//! since one host usually holds a whole /64.
+//! Token buckets for the lookup: per client address (a person at a desk
+//! never runs out, a scraper does within seconds; IPv6 clients are counted
+//! per prefix, /64 by default, since one host usually holds a whole /64),
+//! and per ID number for lookups that find nothing (so a number cannot be
+//! tried against name after name).
 
 use std::collections::HashMap;
+use std::hash::Hash;
 use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -35,40 +38,92 @@ struct Bucket {
 
 /// Buckets kept before idle ones are dropped.
 const SWEEP_AT: usize = 10_000;
+/// Most buckets kept after a sweep: past it the fullest are dropped (a
+/// flood of new keys cannot grow the map without bound).
+const MAX_BUCKETS: usize = 200_000;
 
-/// The buckets of all clients.
+/// Token buckets by key (a client address, an ID number's keyed hash).
 #[derive(Debug)]
-pub struct Limiter {
+pub struct Limiter<K: Hash + Eq = IpAddr> {
     limit: RateLimit,
-    buckets: Mutex<HashMap<IpAddr, Bucket>>,
+    buckets: Mutex<HashMap<K, Bucket>>,
 }
 
 /// The address a client is counted as: IPv4 as is (IPv4-mapped IPv6 as
 /// IPv4), IPv6 by its /64.
 pub(crate) fn client_key(ip: IpAddr) -> IpAddr {
+    client_key_with(ip, 64)
+}
+
+/// As [`client_key`], IPv6 by its first `v6_bits` bits (0-128).
+pub fn client_key_with(ip: IpAddr, v6_bits: u8) -> IpAddr {
     match ip {
         IpAddr::V4(_) => ip,
         IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
             Some(v4) => IpAddr::V4(v4),
             None => {
-                let s = v6.segments();
-                IpAddr::V6(std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
+                let bits = u32::from(v6_bits.min(128));
+                let mask = if bits == 0 {
+                    0
+                } else {
+                    u128::MAX << (128 - bits)
+                };
+                IpAddr::V6(std::net::Ipv6Addr::from(u128::from(v6) & mask))
             }
         },
     }
 }
 
-impl Limiter {
+impl Limiter<IpAddr> {
+    /// Takes one token for the client at `ip` (IPv6 by its first `v6_bits`
+    /// bits) at `now`, or says how long until one is there.
+    pub fn check_client(&self, ip: IpAddr, v6_bits: u8, now: Instant) -> Result<(), Duration> {
+        self.take(client_key_with(ip, v6_bits), now)
+    }
+
+    /// [`Self::check_client`] with IPv6 clients by their /64.
+    pub fn check(&self, ip: IpAddr, now: Instant) -> Result<(), Duration> {
+        self.check_client(ip, 64, now)
+    }
+}
+
+impl<K: Hash + Eq> Limiter<K> {
     /// Buckets for `limit`.
-    pub fn new(limit: RateLimit) -> Limiter {
+    pub fn new(limit: RateLimit) -> Limiter<K> {
         Limiter {
             limit,
             buckets: Mutex::new(HashMap::new()),
         }
     }
 
-    /// Takes one token for `ip` at `now`, or says how long until one is there.
-    pub fn check(&self, ip: IpAddr, now: Instant) -> Result<(), Duration> {
+    /// Whether `key` has a token at `now` (without taking it), or how long
+    /// until it has one.
+    pub fn peek(&self, key: &K, now: Instant) -> Result<(), Duration> {
+        let RateLimit { burst, per_second } = self.limit;
+        if burst == 0 {
+            return Ok(());
+        }
+        let buckets = match self.buckets.lock() {
+            Ok(g) => g,
+            Err(p) => p.into_inner(),
+        };
+        let Some(b) = buckets.get(key) else {
+            return Ok(());
+        };
+        let tokens = (b.tokens + now.saturating_duration_since(b.at).as_secs_f64() * per_second)
+            .min(f64::from(burst));
+        if tokens >= 1.0 {
+            Ok(())
+        } else if per_second > 0.0 {
+            Err(Duration::from_secs_f64((1.0 - tokens) / per_second))
+        } else {
+            Err(Duration::from_secs(3600))
+        }
+    }
+
+    /// Takes one token for `key` at `now`, or says how long until one is
+    /// there.
+    pub fn take(&self, key: K, now: Instant) -> Result<(), Duration> {
         let RateLimit { burst, per_second } = self.limit;
         if burst == 0 {
             return Ok(());
@@ -83,8 +138,16 @@ impl Limiter {
             buckets.retain(|_, b| {
                 b.tokens + now.saturating_duration_since(b.at).as_secs_f64() * per_second < burst
             });
+            if buckets.len() >= MAX_BUCKETS {
+                // Still too many: keep the emptiest half (those limiting
+                // someone now), drop the rest.
+                let mut levels: Vec<f64> = buckets.values().map(|b| b.tokens).collect();
+                levels.sort_by(f64::total_cmp);
+                let cut = levels[levels.len() / 2];
+                buckets.retain(|_, b| b.tokens < cut);
+            }
         }
-        let bucket = buckets.entry(client_key(ip)).or_insert(Bucket {
+        let bucket = buckets.entry(key).or_insert(Bucket {
             tokens: burst,
             at: now,
         });
@@ -122,6 +185,33 @@ mod tests {
         assert!(l.check(ip, t0 + Duration::from_millis(1100)).is_ok());
         // Another client has its own bucket.
         assert!(l.check([10, 0, 0, 2].into(), t0).is_ok());
+    }
+
+    #[test]
+    fn ipv6_prefix_is_configurable_and_misses_count_per_key() {
+        let a: IpAddr = "2001:db8:1:2::1".parse().expect("ip");
+        let b: IpAddr = "2001:db8:1:3::1".parse().expect("ip");
+        assert_ne!(client_key_with(a, 64), client_key_with(b, 64));
+        assert_eq!(client_key_with(a, 48), client_key_with(b, 48));
+        let l = Limiter::new(RateLimit {
+            burst: 1,
+            per_second: 0.001,
+        });
+        let t = Instant::now();
+        assert!(l.check_client(a, 48, t).is_ok());
+        assert!(l.check_client(b, 48, t).is_err(), "the same /48");
+        // Keyed by anything: peek does not take, take does.
+        let m: Limiter<String> = Limiter::new(RateLimit {
+            burst: 2,
+            per_second: 0.001,
+        });
+        let k = "number-key".to_string();
+        assert!(m.peek(&k, t).is_ok());
+        assert!(m.take(k.clone(), t).is_ok());
+        assert!(m.peek(&k, t).is_ok());
+        assert!(m.take(k.clone(), t).is_ok());
+        assert!(m.peek(&k, t).is_err());
+        assert!(m.peek(&"other".to_string(), t).is_ok());
     }
 
     #[test]

@@ -39,6 +39,11 @@ pub struct ServerConfig {
     pub www: Option<PathBuf>,
     /// Lookup rate limit per client address.
     pub rate_limit: RateLimit,
+    /// IPv6 clients are counted by this many leading bits (64: one host).
+    pub ipv6_prefix: u8,
+    /// Lookups of one ID number that find nothing (unknown number, or a
+    /// name that does not match), over all clients: 10 an hour by default.
+    pub miss_limit: RateLimit,
     /// Exact origins (`https://hr.example.com`) whose pages may call the API
     /// from a browser. Empty: same origin only.
     pub allow_origins: Vec<String>,
@@ -69,6 +74,11 @@ impl Default for ServerConfig {
         ServerConfig {
             www: None,
             rate_limit: RateLimit::default(),
+            ipv6_prefix: 64,
+            miss_limit: RateLimit {
+                burst: 10,
+                per_second: 10.0 / 3600.0,
+            },
             allow_origins: Vec::new(),
             embed_origins: Vec::new(),
             body_limit: DEFAULT_BODY_LIMIT,
@@ -99,6 +109,8 @@ pub struct AppState {
     pub(crate) db: Database,
     pub(crate) lists: Arc<ListStore>,
     pub(crate) limiter: Limiter,
+    /// Lookups that found nothing, per ID number (its keyed hash).
+    pub(crate) misses: Limiter<String>,
     pub(crate) config: ServerConfig,
 }
 
@@ -116,6 +128,7 @@ impl Registry {
                 db,
                 lists: Arc::new(lists),
                 limiter: Limiter::new(config.rate_limit),
+                misses: Limiter::new(config.miss_limit),
                 config,
             }),
         }
