@@ -197,6 +197,57 @@ fn rate_limit_answers_429_with_retry_after() {
 }
 
 #[test]
+fn server_verification_never_says_valid_on_stale_or_missing_revocation_data() {
+    // A world of its own: its revocation list is replaced.
+    let w = World::new();
+    let d = w.root();
+    let db = Backend::Sqlite.fresh_db(d);
+    let valid = serde_json::json!({ "payload": w.payload("valid") }).to_string();
+    let verdict = |s: &Server| s.post_json("/v1/verify", &valid).json();
+    // Revocation data signed ten days ago with a maximum age of 7 days.
+    let ten_days_ago = {
+        let secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("clock")
+            .as_secs()
+            - 10 * 86_400;
+        yanzheng_core::UnixTime(secs).to_rfc3339()
+    };
+    std::fs::remove_file(w.demo().join("revocations")).expect("remove");
+    yz_expect(
+        d,
+        &[
+            "revocations",
+            "sign",
+            "--root",
+            "demo/root.key",
+            "--version",
+            "9",
+            "--issued-at",
+            &ten_days_ago,
+            "--max-age",
+            "7d",
+            "--out",
+            "demo/revocations",
+        ],
+        0,
+    );
+    let s = Server::start(d, &["--data", "demo", "--db", &db]);
+    let v = verdict(&s);
+    assert_eq!(v["verdict"], "revocation_unknown", "{v}");
+    assert_eq!(v["status"]["verdict"], "valid", "{v}");
+    assert_eq!(v["revocations"]["version"], 9, "{v}");
+    s.stop();
+    // No revocation list at all: the same.
+    std::fs::remove_file(w.demo().join("revocations")).expect("remove");
+    let s = Server::start(d, &["--data", "demo", "--db", &db]);
+    let v = verdict(&s);
+    assert_eq!(v["verdict"], "revocation_unknown", "{v}");
+    assert_eq!(v["issued_at"], serde_json::Value::Null, "{v}");
+    s.stop();
+}
+
+#[test]
 fn a_number_that_keeps_finding_nothing_is_refused_for_a_while() {
     for backend in BACKENDS {
         let s = demo_server(backend, &["--lookup-misses-per-number", "3"]);
