@@ -27,6 +27,15 @@ pub enum KeysCommand {
         yanzheng keys new --kind issuer --name 上海市应急管理局 --region 310000 \\\n      \
         --types special_operations --sign-from 2025-01-01 --sign-until 2027-12-31 --out sh-2025.key")]
     New(NewArgs),
+    /// Sign, with the current root key, the statement that names the
+    /// deployment's next root key. Verifiers pin the root they first saw;
+    /// they move to the new one only if `config.json` carries this
+    /// (`"root_transition": "<hex>"`).
+    #[command(after_help = "Example:\n  \
+        yanzheng keys endorse-root --root root.key --next root-2027.pub\n\n\
+Prints the statement in hex: put it in config.json as \"root_transition\", next to\n\
+\"root_public_key\" naming the new root.")]
+    EndorseRoot(EndorseRootArgs),
 }
 
 /// Arguments of `keys new`.
@@ -71,7 +80,32 @@ pub struct NewArgs {
 pub fn run(cmd: KeysCommand) -> CliResult {
     match cmd {
         KeysCommand::New(a) => new(a),
+        KeysCommand::EndorseRoot(a) => endorse_root(a),
     }
+}
+
+/// Arguments of `keys endorse-root`.
+#[derive(Debug, clap::Args)]
+pub struct EndorseRootArgs {
+    /// The current root's secret key file.
+    #[arg(long, value_name = "FILE")]
+    root: std::path::PathBuf,
+    /// The next root's public (or secret) key file.
+    #[arg(long, value_name = "FILE")]
+    next: std::path::PathBuf,
+}
+
+fn endorse_root(a: EndorseRootArgs) -> CliResult {
+    let (_, current) = crate::keyfile::load_secret(&a.root, crate::keyfile::KeyKind::Root)?;
+    let next = crate::keyfile::load_root_public(&a.next)?;
+    if next == current.public() {
+        return Err(CliError::usage("--next is the current root key itself"));
+    }
+    let statement = yanzheng_core::trust::sign_root_transition(&current, &next);
+    yanzheng_core::trust::verify_root_transition(&statement, &current.public())
+        .map_err(|e| CliError::usage(format!("the statement would not verify: {e}")))?;
+    crate::outln!("{}", yanzheng_core::crypto::to_hex(&statement))?;
+    Ok(EXIT_OK)
 }
 
 /// 32 bytes from the operating system's random source.

@@ -576,3 +576,49 @@ fn trust_list_show_prints_the_keys() {
     );
     expect_code(&o, 2);
 }
+
+#[test]
+fn the_root_endorses_its_successor() {
+    let t = tempfile::tempdir().expect("tempdir");
+    let d = t.path();
+    world(d);
+    ok(d, &["keys", "new", "--kind", "root", "--out", "next.key"]);
+    let hex = ok(
+        d,
+        &[
+            "keys",
+            "endorse-root",
+            "--root",
+            "root.key",
+            "--next",
+            "next.pub",
+        ],
+    );
+    let bytes = yanzheng_core::crypto::from_hex(hex.trim()).expect("hex");
+    let load = |name: &str| {
+        let v: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(d.join(name)).expect("pub")).expect("JSON");
+        let b =
+            yanzheng_core::crypto::from_hex(v["public"].as_str().expect("public")).expect("hex");
+        PublicKey::from_bytes(&b).expect("key")
+    };
+    assert_eq!(
+        yanzheng_core::trust::verify_root_transition(&bytes, &load("root.pub")),
+        Ok(load("next.pub"))
+    );
+    // Only the current root's secret key can say it.
+    expect_code(
+        &yz(
+            d,
+            &[
+                "keys",
+                "endorse-root",
+                "--root",
+                "next.pub",
+                "--next",
+                "next.pub",
+            ],
+        ),
+        2,
+    );
+}

@@ -27,6 +27,8 @@ pub const AAD_CERTIFICATE: &[u8] = b"yanzheng certificate v1";
 pub const AAD_TRUST_LIST: &[u8] = b"yanzheng trust list v1";
 /// External AAD for a full revocation list.
 pub const AAD_REVOCATIONS: &[u8] = b"yanzheng revocation list v2";
+/// External AAD for a root transition (the current root naming the next).
+pub const AAD_ROOT_TRANSITION: &[u8] = b"yanzheng root transition v1";
 /// External AAD for a revocation delta.
 pub const AAD_REVOCATION_DELTA: &[u8] = b"yanzheng revocation delta v2";
 

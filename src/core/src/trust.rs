@@ -415,6 +415,36 @@ impl TrustList {
     }
 }
 
+/// Signs a root transition: the current root's statement that `next` is
+/// the deployment's next root key. A verifier that has pinned the current
+/// root moves to `next` only with this (`{1: next public key}`, COSE_Sign1,
+/// external AAD `yanzheng root transition v1`).
+pub fn sign_root_transition(current: &SecretKey, next: &PublicKey) -> Vec<u8> {
+    let mut w = Writer::new();
+    w.map(1);
+    w.uint(1).bytes(&next.to_bytes());
+    cose::sign(current, cose::AAD_ROOT_TRANSITION, &w.into_bytes())
+}
+
+/// The next root a transition signed by `current` names (canonical and
+/// not weak, like every key).
+pub fn verify_root_transition(bytes: &[u8], current: &PublicKey) -> Result<PublicKey, ListError> {
+    let payload = open_signed(bytes, current, cose::AAD_ROOT_TRANSITION, 1024)?;
+    let mut r = Reader::new(&payload);
+    if r.map(1)? != 1 {
+        return Err(ListError::Invalid(
+            "a root transition has exactly one field",
+        ));
+    }
+    if r.key_after(None)? != 1 {
+        return Err(ListError::Invalid("unexpected or missing field"));
+    }
+    let next =
+        PublicKey::from_bytes(r.bytes(32)?).map_err(|error| ListError::Key { index: 0, error })?;
+    r.finish()?;
+    Ok(next)
+}
+
 /// The rollback rule shared by trust and revocation lists.
 pub(crate) fn check_update(
     current: Option<(u64, &[u8])>,
@@ -446,4 +476,24 @@ pub struct ListSummary {
     pub issued_at: UnixTime,
     /// When it expires.
     pub expires_at: UnixTime,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_root_names_its_successor_and_nobody_else_can() {
+        let old = SecretKey::from_seed(&[1; 32]);
+        let new = SecretKey::from_seed(&[2; 32]);
+        let t = sign_root_transition(&old, &new.public());
+        assert_eq!(verify_root_transition(&t, &old.public()), Ok(new.public()));
+        // Signed by the new key itself, or checked against another root.
+        let selfmade = sign_root_transition(&new, &new.public());
+        assert!(verify_root_transition(&selfmade, &old.public()).is_err());
+        assert!(verify_root_transition(&t, &new.public()).is_err());
+        // A trust list is not a transition (another AAD).
+        let list = TrustList::sign(1, UnixTime(0), UnixTime(1), &[], &old);
+        assert!(verify_root_transition(&list, &old.public()).is_err());
+    }
 }

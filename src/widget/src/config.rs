@@ -27,6 +27,12 @@ pub struct Config {
     /// The registry's online lookup (used by the full widget).
     #[serde(default = "default_lookup_url")]
     pub lookup_url: String,
+    /// When the deployment moves to a new root key: the current root's
+    /// signed statement naming the new one (hex of the COSE bytes,
+    /// `yanzheng keys endorse-root`). A device that has pinned the current
+    /// root moves to the new one only with it.
+    #[serde(default)]
+    pub root_transition: Option<String>,
     /// Exact origins of pages that may embed the widget; the only ones it
     /// posts results to (the server fills this from its own list, which is
     /// also its `frame-ancestors`).
@@ -72,6 +78,7 @@ impl Config {
             trust_list_url: default_trust_list_url(),
             revocations_url: default_revocations_url(),
             lookup_url: default_lookup_url(),
+            root_transition: None,
             embed_origins: Vec::new(),
         }
     }

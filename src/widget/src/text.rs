@@ -473,6 +473,13 @@ pub fn saved_copy(lang: Lang, file: TrustFile, error: &LoadError) -> String {
 /// A notice for a file that failed to load, saying what it means for scans.
 pub fn load_problem(lang: Lang, file: TrustFile, error: &LoadError) -> String {
     let zh = lang == Lang::Zh;
+    if *error == LoadError::RootChanged {
+        return if zh {
+            "配置文件中的根密钥与本机信任的根密钥不同，且没有原根密钥签署的更换声明：已拒绝，继续使用本机保存的名单核验。这可能是冒充的部署；如确为正式更换，请联系管理员。".into()
+        } else {
+            "The configuration names a root key other than the one this device trusts, without a change signed by that root: refused; checks go on with the lists saved on this device. This may be an impostor deployment; if the change is real, contact the administrator.".into()
+        };
+    }
     match (file, zh) {
         (TrustFile::Config | TrustFile::TrustList, true) => {
             let what = if file == TrustFile::Config {

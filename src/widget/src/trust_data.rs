@@ -10,12 +10,18 @@
 //! not apply, it fetches the full list. The saved copy is the full list it
 //! started from plus the deltas applied since, so every load re-checks each
 //! signature and digest.
+//!
+//! The root key is pinned on the device at first use: a `config.json` that
+//! names another root later is refused (and the saved lists, checked against
+//! the pinned root, stay in use), unless it carries a transition signed by
+//! the pinned root naming the new one.
 
 use core::fmt;
 
 use yanzheng_core::cbor::Reader;
+use yanzheng_core::crypto::{from_hex, to_hex};
 use yanzheng_core::revocation::{RevocationDelta, MAX_REVOCATIONS_BYTES};
-use yanzheng_core::trust::UpdateError;
+use yanzheng_core::trust::{verify_root_transition, UpdateError};
 use yanzheng_core::{PublicKey, RevocationList, TrustList};
 
 use crate::base64;
@@ -29,6 +35,8 @@ pub const SAVED_CONFIG: &str = "yanzheng.config";
 pub const SAVED_TRUST_LIST: &str = "yanzheng.trust-list";
 /// See [`SAVED_CONFIG`].
 pub const SAVED_REVOCATIONS: &str = "yanzheng.revocations";
+/// The root public key this device trusts (hex), pinned at first use.
+pub const PINNED_ROOT: &str = "yanzheng.root";
 /// The deltas applied to the saved full revocation list, oldest first:
 /// base64 each, one a line.
 pub const SAVED_REVOCATION_DELTAS: &str = "yanzheng.revocation-deltas";
@@ -54,6 +62,9 @@ pub enum LoadError {
     Fetch(FetchError),
     /// It was fetched but refused (bad JSON, bad root key, bad signature...).
     Invalid(String),
+    /// The configuration names a root key other than the one this device
+    /// pinned, without a transition signed by the pinned root.
+    RootChanged,
 }
 
 impl fmt::Display for LoadError {
@@ -61,6 +72,9 @@ impl fmt::Display for LoadError {
         match self {
             LoadError::Fetch(e) => e.fmt(f),
             LoadError::Invalid(e) => f.write_str(e),
+            LoadError::RootChanged => f.write_str(
+                "the configuration names another root key than the one this device trusts",
+            ),
         }
     }
 }
@@ -80,6 +94,8 @@ pub struct LoadProblem {
 pub struct TrustData {
     /// The deployment's configuration, if it was readable.
     pub config: Option<Config>,
+    /// The root key the lists were checked against (the pinned one).
+    pub root: Option<PublicKey>,
     /// The trust list, if it loaded and its root signature verified.
     pub trust: Option<TrustList>,
     /// The revocation list, likewise.
@@ -104,8 +120,8 @@ impl TrustData {
 /// Fetches and loads everything. Never fails as a whole: what could not be
 /// loaded is missing from the result and named in `problems`.
 pub async fn load<F: Fetch>(fetch: &F) -> TrustData {
-    let mut data = load_config_and_trust(fetch).await;
-    if let Some(root) = data.config.as_ref().and_then(|c| c.root_key().ok()) {
+    let mut data = load_config_and_trust(fetch, |_, offered| (offered, None)).await;
+    if let Some(root) = data.root.clone() {
         let url = data
             .config
             .as_ref()
@@ -137,8 +153,13 @@ async fn fetch_full_revocations<F: Fetch>(
     }
 }
 
-/// `config.json` and the trust list.
-async fn load_config_and_trust<F: Fetch>(fetch: &F) -> TrustData {
+/// `config.json` and the trust list, checked against the root that
+/// `decide_root` keeps (given the config and the root it names), with the
+/// problem to report if it kept another.
+async fn load_config_and_trust<F: Fetch>(
+    fetch: &F,
+    decide_root: impl FnOnce(&Config, PublicKey) -> (PublicKey, Option<LoadError>),
+) -> TrustData {
     let mut data = TrustData::default();
     let problem = |file, error| LoadProblem { file, error };
 
@@ -164,6 +185,11 @@ async fn load_config_and_trust<F: Fetch>(fetch: &F) -> TrustData {
             return data;
         }
     };
+    let (root, refused) = decide_root(&config, root);
+    if let Some(e) = refused {
+        data.problems.push(problem(TrustFile::Config, e));
+    }
+    data.root = Some(root.clone());
 
     match fetch.bytes(&config.trust_list_url).await {
         Ok(bytes) => match TrustList::load(&bytes, &root) {
@@ -228,14 +254,17 @@ pub async fn load_with_saved<F: Fetch, S: Storage>(fetch: &F, storage: &S) -> Tr
         storage,
         used_saved: core::cell::Cell::new(None),
     };
-    let mut data = load_config_and_trust(&config_fetch).await;
+    let mut data = load_config_and_trust(&config_fetch, |config, offered| {
+        pinned_root(storage, config, offered)
+    })
+    .await;
     if let Some(e) = config_fetch.used_saved.take() {
         data.saved_copy.push(LoadProblem {
             file: TrustFile::Config,
             error: LoadError::Fetch(e),
         });
     }
-    let Some(root) = data.config.as_ref().and_then(|c| c.root_key().ok()) else {
+    let Some(root) = data.root.clone() else {
         return data;
     };
     let saved = |key: &str| storage.get(key).and_then(|t| base64::decode(&t));
@@ -280,6 +309,42 @@ pub async fn load_with_saved<F: Fetch, S: Storage>(fetch: &F, storage: &S) -> Tr
         |l: &RevocationList| save_revocations(storage, l),
     );
     data
+}
+
+/// The root to check the lists against: the one pinned on this device
+/// (pinning `offered` at first use), or `offered` if the config carries a
+/// transition the pinned root signed naming it; else the pinned root, and
+/// [`LoadError::RootChanged`].
+fn pinned_root<S: Storage>(
+    storage: &S,
+    config: &Config,
+    offered: PublicKey,
+) -> (PublicKey, Option<LoadError>) {
+    let pin = |k: &PublicKey| storage.set(PINNED_ROOT, &to_hex(&k.to_bytes()));
+    let pinned = storage
+        .get(PINNED_ROOT)
+        .and_then(|h| from_hex(h.trim()))
+        .and_then(|b| PublicKey::from_bytes(&b).ok());
+    match pinned {
+        None => {
+            pin(&offered);
+            (offered, None)
+        }
+        Some(p) if p == offered => (p, None),
+        Some(p) => {
+            let endorsed = config
+                .root_transition
+                .as_deref()
+                .and_then(|h| from_hex(h.trim()))
+                .and_then(|b| verify_root_transition(&b, &p).ok());
+            if endorsed.as_ref() == Some(&offered) {
+                pin(&offered);
+                (offered, None)
+            } else {
+                (p, Some(LoadError::RootChanged))
+            }
+        }
+    }
 }
 
 /// Where the deltas since `version` are: beside the full list.
@@ -472,10 +537,78 @@ mod tests {
         // A saved list under another root is not believed.
         let other = Fixture::with_root_seed([42; 32]);
         let foreign = MemoryStorage::default();
-        block_on(load_with_saved(&other.fetch(), &foreign));
-        foreign.set(SAVED_CONFIG, &fx.config_json());
+        block_on(load_with_saved(&fx.fetch(), &foreign));
+        foreign.set(SAVED_TRUST_LIST, &crate::base64::encode(&other.trust_list));
         let refused = block_on(load_with_saved(&MemoryFetch::default(), &foreign));
         assert!(refused.trust.is_none());
+    }
+
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    fn the_root_is_pinned_and_moves_only_with_the_old_roots_word() {
+        let fx = Fixture::new();
+        let storage = MemoryStorage::default();
+        let first = block_on(load_with_saved(&fx.fetch(), &storage));
+        assert_eq!(first.problems, vec![]);
+        assert!(storage.get(PINNED_ROOT).is_some());
+        // A deployment (or an impostor) now names another root, with lists
+        // it signed: refused; the saved lists of the pinned root stay.
+        let other = Fixture::with_root_seed([42; 32]);
+        let swapped = block_on(load_with_saved(&other.fetch(), &storage));
+        assert_eq!(
+            swapped.problem(TrustFile::Config),
+            Some(&LoadError::RootChanged)
+        );
+        assert_eq!(swapped.trust.as_ref().map(|t| t.version), Some(3));
+        assert_eq!(swapped.root, Some(fx.root.public()));
+        let v = yanzheng_core::verify(
+            &fx.valid_payload(),
+            swapped.trust.as_ref(),
+            swapped.revocations.as_ref(),
+            crate::test_support::now(),
+        );
+        assert_eq!(v.verdict.code(), "valid", "the pinned lists still verify");
+        // With the old root's signed word for the new one, the device moves.
+        let word = yanzheng_core::trust::sign_root_transition(&fx.root, &other.root.public());
+        let config = other.config_json().replace(
+            r#""lookup_url""#,
+            &format!(
+                r#""root_transition":"{}","lookup_url""#,
+                yanzheng_core::crypto::to_hex(&word)
+            ),
+        );
+        let moved = block_on(load_with_saved(
+            &other.fetch().with("config.json", config),
+            &storage,
+        ));
+        assert_eq!(moved.problems, vec![]);
+        assert_eq!(moved.root, Some(other.root.public()));
+        assert_eq!(
+            storage.get(PINNED_ROOT),
+            Some(yanzheng_core::crypto::to_hex(
+                &other.root.public().to_bytes()
+            ))
+        );
+        // A transition signed by the new root itself does not count.
+        let fresh = MemoryStorage::default();
+        block_on(load_with_saved(&fx.fetch(), &fresh));
+        let selfmade =
+            yanzheng_core::trust::sign_root_transition(&other.root, &other.root.public());
+        let config = other.config_json().replace(
+            r#""lookup_url""#,
+            &format!(
+                r#""root_transition":"{}","lookup_url""#,
+                yanzheng_core::crypto::to_hex(&selfmade)
+            ),
+        );
+        let refused = block_on(load_with_saved(
+            &other.fetch().with("config.json", config),
+            &fresh,
+        ));
+        assert_eq!(
+            refused.problem(TrustFile::Config),
+            Some(&LoadError::RootChanged)
+        );
     }
 
     #[cfg_attr(not(target_arch = "wasm32"), test)]
