@@ -55,7 +55,8 @@ pub(crate) fn client_key(ip: IpAddr) -> IpAddr {
     client_key_with(ip, 64)
 }
 
-/// As [`client_key`], IPv6 by its first `v6_bits` bits (0-128).
+/// The address a client is counted as, IPv6 by its first `v6_bits` bits
+/// (0-128).
 pub fn client_key_with(ip: IpAddr, v6_bits: u8) -> IpAddr {
     match ip {
         IpAddr::V4(_) => ip,
