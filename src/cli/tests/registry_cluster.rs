@@ -48,23 +48,7 @@ fn two_instances_on_one_postgres_serve_the_same_registry() {
 
     // A revocation: the database and the published folder (list + delta).
     std::fs::write(d.join("revoke.txt"), format!("{cert_id}\n")).expect("ids");
-    yz_expect(
-        d,
-        &[
-            "import",
-            "--revocations",
-            "revoke.txt",
-            "--key",
-            "demo/issuer-shanghai.pub",
-            "--db",
-            &db,
-            "--root",
-            "demo/root.key",
-            "--data",
-            "demo",
-        ],
-        0,
-    );
+    revoke_in_demo(d, &db, "revoke.txt", 0);
     let list = std::fs::read(w.demo().join("revocations")).expect("list");
     let valid = serde_json::json!({ "payload": w.payload("valid") }).to_string();
     for s in [&a, &b] {

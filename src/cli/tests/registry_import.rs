@@ -226,23 +226,7 @@ fn revocations_import_resigns_the_list_and_the_server_takes_it() {
             format!("# revoked by the issuer\n{cert_id}\n\n9999999999\n"),
         )
         .expect("ids");
-        let (out, _) = yz_expect(
-            d,
-            &[
-                "import",
-                "--revocations",
-                "revoke.txt",
-                "--key",
-                "demo/issuer-shanghai.pub",
-                "--db",
-                &db,
-                "--root",
-                "demo/root.key",
-                "--data",
-                "demo",
-            ],
-            0,
-        );
+        let (out, _) = revoke_in_demo(d, &db, "revoke.txt", 0);
         assert!(
             out.contains("revocation list version 2 with 3 revoked"),
             "{out}"
@@ -288,23 +272,7 @@ fn revocations_import_resigns_the_list_and_the_server_takes_it() {
 
         // A bad id line revokes nothing.
         std::fs::write(d.join("bad.txt"), "3100000000000002\nabc\n").expect("ids");
-        let (_, err) = yz_expect(
-            d,
-            &[
-                "import",
-                "--revocations",
-                "bad.txt",
-                "--key",
-                "demo/issuer-shanghai.pub",
-                "--db",
-                &db,
-                "--root",
-                "demo/root.key",
-                "--data",
-                "demo",
-            ],
-            2,
-        );
+        let (_, err) = revoke_in_demo(d, &db, "bad.txt", 2);
         assert!(err.contains("bad.txt line 2"), "{err}");
     }
 }

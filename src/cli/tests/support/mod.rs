@@ -81,6 +81,29 @@ pub fn yz_expect(dir: &Path, args: &[&str], code: i32) -> (String, String) {
     (out, err)
 }
 
+/// `yanzheng import --revocations IDS_FILE` for the demo world's Shanghai
+/// key (bare ids), re-signing `demo/revocations`; asserts the exit code.
+#[track_caller]
+pub fn revoke_in_demo(dir: &Path, db: &str, ids_file: &str, code: i32) -> (String, String) {
+    yz_expect(
+        dir,
+        &[
+            "import",
+            "--revocations",
+            ids_file,
+            "--key",
+            "demo/issuer-shanghai.pub",
+            "--db",
+            db,
+            "--root",
+            "demo/root.key",
+            "--data",
+            "demo",
+        ],
+        code,
+    )
+}
+
 /// Which database a test runs against.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
