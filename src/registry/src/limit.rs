@@ -46,7 +46,16 @@ const MAX_BUCKETS: usize = 200_000;
 #[derive(Debug)]
 pub struct Limiter<K: Hash + Eq = IpAddr> {
     limit: RateLimit,
-    buckets: Mutex<HashMap<K, Bucket>>,
+    buckets: Mutex<Buckets<K>>,
+}
+
+/// The buckets, and the size at which they are next swept: a sweep walks
+/// them all, so it runs again only once the map has grown by half (a map of
+/// buckets that refill slowly would otherwise be walked on every request).
+#[derive(Debug)]
+struct Buckets<K> {
+    map: HashMap<K, Bucket>,
+    next_sweep: usize,
 }
 
 /// The address a client is counted as: IPv4 as is (IPv4-mapped IPv6 as
@@ -93,7 +102,10 @@ impl<K: Hash + Eq> Limiter<K> {
     pub fn new(limit: RateLimit) -> Limiter<K> {
         Limiter {
             limit,
-            buckets: Mutex::new(HashMap::new()),
+            buckets: Mutex::new(Buckets {
+                map: HashMap::new(),
+                next_sweep: SWEEP_AT,
+            }),
         }
     }
 
@@ -108,7 +120,7 @@ impl<K: Hash + Eq> Limiter<K> {
             Ok(g) => g,
             Err(p) => p.into_inner(),
         };
-        let Some(b) = buckets.get(key) else {
+        let Some(b) = buckets.map.get(key) else {
             return Ok(());
         };
         let tokens = (b.tokens + now.saturating_duration_since(b.at).as_secs_f64() * per_second)
@@ -134,21 +146,22 @@ impl<K: Hash + Eq> Limiter<K> {
             Ok(g) => g,
             Err(p) => p.into_inner(),
         };
-        if buckets.len() >= SWEEP_AT {
+        if buckets.map.len() >= buckets.next_sweep {
             // Drop clients whose bucket has refilled: they start full anyway.
-            buckets.retain(|_, b| {
+            buckets.map.retain(|_, b| {
                 b.tokens + now.saturating_duration_since(b.at).as_secs_f64() * per_second < burst
             });
-            if buckets.len() >= MAX_BUCKETS {
+            if buckets.map.len() >= MAX_BUCKETS {
                 // Still too many: keep the emptiest half (those limiting
                 // someone now), drop the rest.
-                let mut levels: Vec<f64> = buckets.values().map(|b| b.tokens).collect();
+                let mut levels: Vec<f64> = buckets.map.values().map(|b| b.tokens).collect();
                 levels.sort_by(f64::total_cmp);
                 let cut = levels[levels.len() / 2];
-                buckets.retain(|_, b| b.tokens < cut);
+                buckets.map.retain(|_, b| b.tokens < cut);
             }
+            buckets.next_sweep = (buckets.map.len() + buckets.map.len() / 2).max(SWEEP_AT);
         }
-        let bucket = buckets.entry(key).or_insert(Bucket {
+        let bucket = buckets.map.entry(key).or_insert(Bucket {
             tokens: burst,
             at: now,
         });
@@ -213,6 +226,27 @@ mod tests {
         assert!(m.take(k.clone(), t).is_ok());
         assert!(m.peek(&k, t).is_err());
         assert!(m.peek(&"other".to_string(), t).is_ok());
+    }
+
+    #[test]
+    fn slowly_refilling_buckets_are_not_walked_on_every_request() {
+        // 30,000 numbers that each found nothing once: buckets that take an
+        // hour to refill, so a sweep keeps them all. The sweeps must not run
+        // on every request (that made each lookup walk the whole map).
+        let l: Limiter<u64> = Limiter::new(RateLimit {
+            burst: 10,
+            per_second: 10.0 / 3600.0,
+        });
+        let t = Instant::now();
+        for n in 0..30_000u64 {
+            let _ = l.take(n, t);
+        }
+        let sweeps_bound = {
+            let b = l.buckets.lock().expect("lock");
+            assert_eq!(b.map.len(), 30_000);
+            b.next_sweep
+        };
+        assert!(sweeps_bound > 30_000, "the next sweep waits for growth");
     }
 
     #[test]
