@@ -12,11 +12,13 @@
 //! `verify`: the vectors state what the rules say, not what the code did.
 
 use serde_json::{json, Value};
+use yanzheng_core::catalog;
 use yanzheng_core::cbor::Writer;
-use yanzheng_core::cert::id_number_checksum_ok;
+use yanzheng_core::cert::{id_number_checksum_ok, mask_name, mask_number};
 use yanzheng_core::cose::{self, AAD_CERTIFICATE, AAD_TRUST_LIST};
 use yanzheng_core::crypto::{to_hex, KeyError};
 use yanzheng_core::payload;
+use yanzheng_core::verdict::NamedCode;
 use yanzheng_core::{
     CertKind, Certificate, Date, IssuerKey, KeyStatus, Kid, PublicKey, RevocationDelta,
     RevocationList, RevokedSet, SecretKey, Sex, TrustList, UnixTime,
@@ -1561,6 +1563,176 @@ fn list_vectors(ctx: &Ctx) -> Vec<(&'static str, VecFile)> {
     ]
 }
 
+/// The registry's lookup record for `c`, as `POST /v1/lookup` sends it
+/// (masked); `revoked_by` is the revocation list (version, issued) that
+/// revokes it.
+fn registry_record(c: &Certificate, revoked_by: Option<(u64, &str)>) -> Value {
+    let named = |table, code: Option<u16>| {
+        code.map(|v| serde_json::to_value(NamedCode::of(table, v)).expect("JSON"))
+    };
+    let mut r = json!({
+        "type": "special_operations",
+        "cert_id": c.cert_id,
+        "name_masked": mask_name(&c.name),
+        "number_masked": mask_number(&c.number),
+        "first_issued": c.first_issued.to_string(),
+        "valid_from": c.valid_from.to_string(),
+        "valid_until": c.valid_until.to_string(),
+        "issuer": SHANGHAI,
+        "region": 310_000,
+        "revoked": revoked_by.is_some(),
+        "updated_at": "2025-05-02T03:04:05Z",
+    });
+    let obj = r.as_object_mut().expect("object");
+    if let Some(v) = named(catalog::CATEGORIES, c.category) {
+        obj.insert("category".into(), v);
+    }
+    if let Some(v) = named(catalog::ITEMS, c.item) {
+        obj.insert("item".into(), v);
+    }
+    if let Some(d) = c.review_due {
+        obj.insert("review_due".into(), json!(d.to_string()));
+    }
+    if let Some((version, issued_at)) = revoked_by {
+        obj.insert(
+            "revoked_by".into(),
+            json!({"version": version, "issued_at": instant(issued_at).0}),
+        );
+    }
+    r
+}
+
+fn found(records: &[Value]) -> String {
+    serde_json::to_string(&json!({"status": "found", "certificates": records})).expect("JSON")
+}
+
+/// A scan together with the registry's answer: one outcome
+/// (`yanzheng_core::online::combine`).
+fn registry_vectors(ctx: &Ctx) -> Vec<(&'static str, VecFile)> {
+    let Ctx {
+        root_hex,
+        base,
+        valid_text,
+        ..
+    } = ctx;
+    let same = registry_record(base, None);
+    let mut vectors = Vec::new();
+    vectors.push((
+        "registry-agrees",
+        ctx.at("valid", valid_text)
+            .kv("registry", found(std::slice::from_ref(&same)))
+            .facts(json!({"verdict": "valid", "basis": "both", "agreement": {"status": "same"}}))
+            .kv(
+                "note",
+                "valid.vec's card, and the registry holds it with the same facts: valid,                  resting on both. Agreement is a detail of the outcome, not a verdict.",
+            ),
+    ));
+    let mut altered = base.clone();
+    altered.item = Some(101);
+    altered.valid_until = date(2027, 2, 28);
+    vectors.push((
+        "registry-contradicts",
+        ctx.at("registry_contradicts", valid_text)
+            .kv("registry", found(&[registry_record(&altered, None)]))
+            .facts(json!({
+                "verdict": "registry_contradicts",
+                "fields": ["item", "valid_until"],
+                "agreement": {"status": "differs"},
+            }))
+            .kv(
+                "note",
+                "A genuine signature, but the registry holds this certificate id with another                  item and an earlier end: the contradiction is the headline.",
+            ),
+    ));
+    vectors.push((
+        "registry-revoked",
+        ctx.at("revoked", valid_text)
+            .kv(
+                "registry",
+                found(&[registry_record(base, Some((3, "2025-05-31T00:00:00Z")))]),
+            )
+            .facts(json!({
+                "verdict": "revoked",
+                "list_version": 3,
+                "basis": "registry",
+                "agreement": {"status": "same"},
+            }))
+            .kv(
+                "note",
+                "Valid offline with revocation list v2; the registry already has v3, which                  revokes it: revoked wins.",
+            ),
+    ));
+    vectors.push((
+        "registry-not-found",
+        ctx.at("not_in_registry", valid_text)
+            .kv("registry", r#"{"status":"not_found"}"#)
+            .facts(json!({
+                "verdict": "not_in_registry",
+                "other_certificates": false,
+                "agreement": {"status": "not_found"},
+            }))
+            .kv(
+                "note",
+                "Nothing under the number and name: a caution (new certificates take days),                  never valid once asked.",
+            ),
+    ));
+    let mut other = base.clone();
+    other.cert_id = cert_id(310_101, 99);
+    vectors.push((
+        "registry-not-listed",
+        ctx.at("not_in_registry", valid_text)
+            .kv("registry", found(&[registry_record(&other, None)]))
+            .facts(json!({"other_certificates": true, "agreement": {"status": "not_listed"}}))
+            .kv(
+                "note",
+                "Another certificate under the number and name, not this one.",
+            ),
+    ));
+    vectors.push((
+        "registry-settles-missing-revocations",
+        VecFile::new("valid")
+            .kv("at", AT)
+            .kv("root", root_hex)
+            .kv("trust", TRUST_V2)
+            .kv("payload", valid_text)
+            .kv("registry", found(std::slice::from_ref(&same)))
+            .facts(json!({"verdict": "valid", "basis": "both"}))
+            .kv(
+                "note",
+                "revocations-missing.vec's device asks the registry, which holds the card                  unrevoked with the same facts: the revocation question is settled, valid.",
+            ),
+    ));
+    let outsider = key(OTHER_ROOT_SEED);
+    let unknown_text = signed(base, &outsider);
+    vectors.push((
+        "registry-unknown-key-expired",
+        ctx.at_instant("expired", "2030-03-01T02:00:00Z", &unknown_text)
+            .kv("registry", found(std::slice::from_ref(&same)))
+            .facts(json!({"verdict": "expired", "valid_until": "2030-02-28", "basis": "registry"}))
+            .kv(
+                "note",
+                "A key this device does not know; the registry holds the same facts, whose                  dates have run out: the record's verdict, resting on the registry.",
+            ),
+    ));
+    let other_document = payload::wrap(&sign1_by_hand(
+        &ctx.sh,
+        &protected_header(&ctx.sh),
+        AAD_TRUST_LIST,
+        &ctx.original,
+    ));
+    vectors.push((
+        "registry-signature-invalid",
+        ctx.at("signature_invalid", &other_document)
+            .kv("registry", found(std::slice::from_ref(&same)))
+            .facts(json!({"verdict": "signature_invalid", "basis": "offline"}))
+            .kv(
+                "note",
+                "wrong-document-type.vec's payload (the right facts, a signature that fails)                  and a registry that holds the same facts: agreement never rescues a bad                  signature; the forgery stays the headline.",
+            ),
+    ));
+    vectors
+}
+
 /// Every file of `tests/vectors/`, by relative path.
 pub fn files() -> Files {
     let ctx = Ctx::new();
@@ -1570,6 +1742,7 @@ pub fn files() -> Files {
         key_vectors(&ctx),
         foreign_and_malformed_vectors(&ctx),
         list_vectors(&ctx),
+        registry_vectors(&ctx),
     ];
     for (name, file) in vectors.into_iter().flatten() {
         let path = format!("{name}.vec");
@@ -1599,8 +1772,10 @@ Verdict cases (`expect` is a verdict code): `at` (UTC, `YYYY-MM-DDTHH:MM:SSZ`),
 `payload`, `root` (hex public key, needed to load lists), optional `trust` and
 `revocations` (files), `deltas` (revocation delta files applied in order),
 `status` (inner code of `trust_outdated` or `revocation_unknown`), `error` (parse
-error path of `unreadable`), `facts` (a JSON object that must be a subset of the
-report's JSON), `note`.
+error path of `unreadable`), `registry` (the registry's lookup answer as JSON: the
+case then checks the one outcome of the scan and that answer, `combine` in
+core's `online` module), `facts` (a JSON object that must be a subset of the
+report's JSON, or of the outcome's with `registry`), `note`.
 
 List cases (`expect` is `list_refused`, `update_accepted`, `update_unchanged`,
 `rollback_refused`, `conflict_refused`, `delta_gap_refused` or `delta_refused`):

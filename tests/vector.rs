@@ -21,7 +21,8 @@
 //! | `deltas` | no | revocation delta files, space-separated, applied in order to `revocations` |
 //! | `status` | with `trust_outdated` and `revocation_unknown` only | the inner verdict code |
 //! | `error` | with `unreadable` only | the parse error path, see [`payload_error_path`] |
-//! | `facts` | no | a JSON object that must be a subset of the report's JSON |
+//! | `registry` | no | the registry's lookup answer for the payload's number and name (JSON, as `POST /v1/lookup` sends it); the case then checks `yanzheng_core::online::combine`'s outcome, not the bare report |
+//! | `facts` | no | a JSON object that must be a subset of the report's JSON (of the outcome's, with `registry`) |
 //! | `note` | no | what the case is (may repeat) |
 //!
 //! **List cases** (`expect` is one of [`LIST_OUTCOMES`]): a list is loaded
@@ -54,11 +55,12 @@ use yanzheng_core::cbor::{CborError, CborErrorKind};
 use yanzheng_core::cert::{FieldError, RecordError};
 use yanzheng_core::cose::CoseError;
 use yanzheng_core::crypto::{from_hex, KeyError};
+use yanzheng_core::online::{combine, RegistryAnswer, RegistryCertificate};
 use yanzheng_core::payload::{self, PayloadError};
 use yanzheng_core::revocation::{RevocationDelta, RevocationList};
 use yanzheng_core::trust::{ListError, TrustList, UpdateError};
 use yanzheng_core::verdict::{Verdict, VERDICT_CODES};
-use yanzheng_core::{verify, PublicKey, UnixTime};
+use yanzheng_core::{verify, PublicKey, Report, UnixTime};
 
 /// Vector files by path relative to `tests/vectors/`.
 pub type Files = BTreeMap<String, Vec<u8>>;
@@ -104,6 +106,8 @@ pub struct VerdictCase {
     pub status: Option<String>,
     /// Parse error path of `unreadable`.
     pub error: Option<String>,
+    /// The registry's answer, when the case is about the combined outcome.
+    pub registry: Option<Value>,
     /// Subset of the report's JSON.
     pub facts: Option<Value>,
 }
@@ -194,6 +198,9 @@ pub fn parse(text: &str) -> Result<Vector, String> {
                 .unwrap_or_default(),
             status: take("status"),
             error: take("error"),
+            registry: take("registry")
+                .map(|f| serde_json::from_str::<Value>(&f).map_err(|e| format!("registry: {e}")))
+                .transpose()?,
             facts: take("facts")
                 .map(|f| serde_json::from_str::<Value>(&f).map_err(|e| format!("facts: {e}")))
                 .transpose()?,
@@ -392,6 +399,9 @@ fn run_verdict(expect: &str, case: &VerdictCase, files: &Files) -> Result<(), St
         _ => None,
     };
     let report = verify(&case.payload, trust.as_ref(), revocations.as_ref(), case.at);
+    if let Some(answer) = &case.registry {
+        return run_outcome(expect, case, &report, answer);
+    }
     let got = report.verdict.code();
     if got != expect {
         return Err(format!(
@@ -423,6 +433,42 @@ fn run_verdict(expect: &str, case: &VerdictCase, files: &Files) -> Result<(), St
     }
     if let Some(facts) = &case.facts {
         let json = serde_json::to_value(&report).map_err(|e| format!("report JSON: {e}"))?;
+        json_subset(facts, &json, "facts")?;
+    }
+    Ok(())
+}
+
+/// A lookup answer as the registry sends it.
+#[derive(serde::Deserialize)]
+struct WireAnswer {
+    status: String,
+    #[serde(default)]
+    certificates: Vec<RegistryCertificate>,
+}
+
+fn run_outcome(
+    expect: &str,
+    case: &VerdictCase,
+    report: &Report,
+    answer: &Value,
+) -> Result<(), String> {
+    let wire: WireAnswer =
+        serde_json::from_value(answer.clone()).map_err(|e| format!("registry: {e}"))?;
+    let answer = match wire.status.as_str() {
+        "found" => RegistryAnswer::Found(&wire.certificates),
+        "not_found" => RegistryAnswer::NotFound,
+        other => return Err(format!("registry: unknown status `{other}`")),
+    };
+    let outcome = combine(report, answer);
+    let got = outcome.verdict.code();
+    if got != expect {
+        return Err(format!(
+            "expected `{expect}`, got `{got}`: {:?}",
+            outcome.verdict
+        ));
+    }
+    if let Some(facts) = &case.facts {
+        let json = serde_json::to_value(&outcome).map_err(|e| format!("outcome JSON: {e}"))?;
         json_subset(facts, &json, "facts")?;
     }
     Ok(())

@@ -28,7 +28,7 @@ if (problems.length) {
 
 let failed = false;
 const stream = run({
-  files: [join(here, 'widget.test.mjs'), join(here, 'camera.test.mjs'), join(here, 'embed.test.mjs'), join(here, 'pwa.test.mjs'), join(here, 'revocation.test.mjs')],
+  files: [join(here, 'widget.test.mjs'), join(here, 'camera.test.mjs'), join(here, 'embed.test.mjs'), join(here, 'pwa.test.mjs'), join(here, 'revocation.test.mjs'), join(here, 'verdicts.test.mjs')],
   concurrency: 1,
   timeout: 10 * 60_000,
 });

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 use yanzheng_core::cert::mask_number;
-use yanzheng_core::messages::{explain, Lang, Tone};
+use yanzheng_core::messages::{explain, Lang, Tone, HOTLINE, OFFICIAL_SITE};
 use yanzheng_core::verdict::{NamedCode, Report};
 use yanzheng_core::{verify, Date, RevocationList, TrustList, UnixTime};
 
@@ -161,6 +161,16 @@ fn print_report(
     outln!("{} {}  ({})", mark(e.tone), e.headline, r.verdict.code())?;
     outln!("{}", e.why)?;
     outln!("{}{}", if zh { "下一步：" } else { "Next: " }, e.next)?;
+    if e.official_channels {
+        if zh {
+            outln!("官方查询平台：{OFFICIAL_SITE}；安全生产举报热线：{HOTLINE}")?;
+        } else {
+            outln!("Official query platform: {OFFICIAL_SITE}; work-safety hotline: {HOTLINE}")?;
+        }
+    }
+    if let Some(d) = &e.detail {
+        outln!("{d}")?;
+    }
     if let Some(f) = &r.fields {
         outln!()?;
         if !r.signature_verified {
@@ -213,7 +223,7 @@ fn print_report(
         }
         if let Some(i) = &r.issuer {
             rows.push((
-                label("签发机关", "Issued by"),
+                label("发证机关", "Issuing authority"),
                 format!("{} ({})", i.name, i.kid),
             ));
         }

@@ -181,6 +181,19 @@ impl UnixTime {
         )
     }
 
+    /// The instant as people in China read it: `YYYY-MM-DD HH:MM`, Beijing
+    /// time (UTC+8, no daylight saving). Screens say "北京时间" beside it.
+    pub fn beijing(self) -> String {
+        let local = self.0 + 8 * 3600;
+        let (y, m, d) = civil_from_days((local / 86_400) as i64);
+        let rem = local % 86_400;
+        format!(
+            "{y:04}-{m:02}-{d:02} {:02}:{:02}",
+            rem / 3600,
+            rem / 60 % 60
+        )
+    }
+
     /// Parses `YYYY-MM-DD` (midnight China time that day) or
     /// `YYYY-MM-DDTHH:MM:SSZ` (UTC).
     pub fn parse(s: &str) -> Result<UnixTime, DateError> {
@@ -244,5 +257,7 @@ mod tests {
         assert_eq!(Date::in_china_at(t2).to_string(), "2025-06-01");
         assert_eq!(UnixTime::parse("2025-06-02"), Ok(t));
         assert_eq!(t.to_rfc3339(), "2025-06-01T16:00:00Z");
+        assert_eq!(t.beijing(), "2025-06-02 00:00");
+        assert_eq!(UnixTime(t.0 - 61).beijing(), "2025-06-01 23:58");
     }
 }

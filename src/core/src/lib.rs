@@ -25,7 +25,10 @@
 //!   list's issue time is a floor for "now", so a clock set back cannot revive
 //!   an expired card.
 //! - [`qr`]: QR decoding from a luma buffer, panic-contained.
-//! - [`messages`]: the words for each verdict, Simplified Chinese first.
+//! - [`online`]: the registry's answer, the verdict its record gets under the
+//!   same rules, and one outcome from a scan and that answer.
+//! - [`messages`]: the words for each verdict, Simplified Chinese first, in
+//!   the one vocabulary of docs/glossary.md.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -38,6 +41,7 @@ pub mod cose;
 pub mod crypto;
 pub mod date;
 pub mod messages;
+pub mod online;
 pub mod payload;
 pub mod qr;
 pub mod revocation;

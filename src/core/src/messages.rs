@@ -2,7 +2,8 @@
 //! Simplified Chinese (the default) and English. The widget and the CLI both
 //! use these, so an inspector and an issuer read the same explanation.
 
-use crate::date::UnixTime;
+use crate::date::{Date, UnixTime};
+use crate::online::{Basis, Outcome};
 use crate::verdict::{KeyNotAllowedReason, NotCertificateKind, Report, Verdict};
 
 /// Display language.
@@ -58,7 +59,18 @@ pub struct Explanation {
     pub next: String,
     /// Seriousness.
     pub tone: Tone,
+    /// A technical detail for whoever follows the case up (a key id), kept
+    /// out of the sentences above.
+    pub detail: Option<String>,
+    /// True where the official channels help: the ministry's query platform
+    /// ([`OFFICIAL_SITE`]) and the hotline ([`HOTLINE`]).
+    pub official_channels: bool,
 }
+
+/// The address of the ministry's query platform, the only public registry.
+pub const OFFICIAL_SITE: &str = "cx.mem.gov.cn";
+/// The work-safety reporting hotline.
+pub const HOTLINE: &str = "12350";
 
 const HOTLINE_ZH: &str = "如怀疑证件造假，请拨打 12350 安全生产举报热线。";
 const HOTLINE_EN: &str = "If you suspect a fake, report it on the 12350 work-safety hotline.";
@@ -68,20 +80,72 @@ pub fn tone(v: &Verdict) -> Tone {
     match v {
         Verdict::Valid => Tone::Good,
         Verdict::ReviewDueSoon { .. } | Verdict::RevocationUnknown { .. } => Tone::Caution,
+        Verdict::NotInRegistry {
+            other_certificates: true,
+        } => Tone::Caution,
+        Verdict::NotInRegistry { .. } => Tone::Unknown,
         Verdict::UnknownKey { .. } | Verdict::TrustOutdated { .. } => Tone::Unknown,
         Verdict::Unreadable { .. } => Tone::Unknown,
         _ => Tone::Bad,
     }
 }
 
-/// Words for a verdict (the report supplies the issuer's name where known).
+/// Words for a scan's verdict (the report supplies the issuer's name and the
+/// revocation list's date where known).
 pub fn explain(report: &Report, lang: Lang) -> Explanation {
-    explain_verdict(
-        &report.verdict,
-        report.issuer.as_ref().map(|i| i.name.as_str()),
+    explain_outcome(
+        &Outcome::offline(report),
+        Some(report),
         report.checked_at,
         lang,
     )
+}
+
+/// Words for an outcome: a scan's verdict, a registry record's, or both
+/// combined ([`crate::online::combine`]). `report` is the scan's, if any;
+/// `now` the instant the rules were applied at.
+pub fn explain_outcome(
+    outcome: &Outcome,
+    report: Option<&Report>,
+    now: UnixTime,
+    lang: Lang,
+) -> Explanation {
+    let record = outcome.record.as_ref();
+    let issuer = report
+        .and_then(|r| r.issuer.as_ref())
+        .map(|i| i.name.as_str())
+        .or(record.map(|r| r.issuer.as_str()));
+    let revocations = match outcome.basis {
+        Basis::Registry => record.and_then(|r| r.revoked_by).map(|s| s.issued_at),
+        _ => report.and_then(|r| r.revocations).map(|l| l.issued_at),
+    };
+    let mut e = explain_verdict(&outcome.verdict, issuer, revocations, now, lang);
+    let zh = lang == Lang::Zh;
+    // A registry record has no signature: say what the verdict rests on.
+    if outcome.verdict.is_acceptable() {
+        let issuer_zh = issuer.unwrap_or("发证机关");
+        let issuer_en = issuer.unwrap_or("the issuing authority");
+        let checked = report.is_some_and(|r| r.signature_verified);
+        e.why = match (outcome.basis, checked, zh) {
+            (Basis::Both, _, true) => format!("签名经{issuer_zh}的签名密钥验证，与登记库记录一致，证书在有效期内，未被撤销。"),
+            (Basis::Both, _, false) => format!("The signature verifies with a key of {issuer_en}, the registry's record agrees, and the certificate is in force and not revoked."),
+            (Basis::Registry, false, true) if report.is_some() => "登记库记录与二维码一致，证书在有效期内，未被撤销；二维码的签名未能在本机核验。".into(),
+            (Basis::Registry, false, false) if report.is_some() => "The registry's record agrees with the QR code and the certificate is in force and not revoked; the QR code's signature could not be checked on this device.".into(),
+            (Basis::Registry, _, true) => format!("登记库记录显示：证书由{issuer_zh}发证，在有效期内，未被撤销。"),
+            (Basis::Registry, _, false) => format!("The registry's record says the certificate was issued by {issuer_en}, is in force and is not revoked."),
+            _ => e.why,
+        };
+        if let Verdict::ReviewDueSoon { due, days_left } = &outcome.verdict {
+            if outcome.basis != Basis::Offline {
+                e.why = if zh {
+                    format!("{}应复审日期为 {due}，还有 {days_left} 天。", e.why)
+                } else {
+                    format!("{} The review is due on {due}, in {days_left} days.", e.why)
+                };
+            }
+        }
+    }
+    e
 }
 
 /// Whole days from `then` to `now` (0 if `then` is later).
@@ -89,10 +153,47 @@ fn days_between(then: UnixTime, now: UnixTime) -> u64 {
     now.0.saturating_sub(then.0) / 86_400
 }
 
-fn explain_verdict(v: &Verdict, issuer: Option<&str>, now: UnixTime, lang: Lang) -> Explanation {
+/// The names of mismatching fields, joined for a sentence.
+fn field_names(fields: &[&str], zh: bool) -> String {
+    let name = |f: &str| -> &'static str {
+        match (f, zh) {
+            ("name", true) => "姓名",
+            ("name", false) => "name",
+            ("type", true) => "证书种类",
+            ("type", false) => "certificate type",
+            ("category", true) => "作业类别",
+            ("category", false) => "category",
+            ("item", true) => "操作项目",
+            ("item", false) => "operation item",
+            ("role", true) => "职务",
+            ("role", false) => "role",
+            ("first_issued", true) => "初领日期",
+            ("first_issued", false) => "first-issue date",
+            ("valid_from", true) => "有效期起始日",
+            ("valid_from", false) => "start of validity",
+            ("valid_until", true) => "有效期截止日",
+            ("valid_until", false) => "end of validity",
+            ("review_due", true) => "应复审日期",
+            ("review_due", false) => "review date",
+            (_, true) => "其他信息",
+            (_, false) => "other details",
+        }
+    };
+    let names: Vec<&str> = fields.iter().map(|f| name(f)).collect();
+    names.join(if zh { "、" } else { ", " })
+}
+
+fn explain_verdict(
+    v: &Verdict,
+    issuer: Option<&str>,
+    revocations_issued: Option<UnixTime>,
+    now: UnixTime,
+    lang: Lang,
+) -> Explanation {
     let zh = lang == Lang::Zh;
     let issuer_zh = issuer.unwrap_or("发证机关");
     let issuer_en = issuer.unwrap_or("the issuing authority");
+    let mut detail = None;
     let (headline, why, next): (String, String, String) = match v {
         Verdict::Valid => {
             if zh {
@@ -170,78 +271,100 @@ fn explain_verdict(v: &Verdict, issuer: Option<&str>, now: UnixTime, lang: Lang)
             }
         }
         Verdict::Revoked { list_version, .. } => {
+            let on = revocations_issued.map(|t| Date::in_china_at(t).to_string());
+            let (list_zh, list_en) = match (*list_version, on) {
+                (0, _) => (
+                    "登记库记录显示该证书已被发证机关撤销。".to_string(),
+                    "The registry's record says the issuing authority revoked it.".to_string(),
+                ),
+                (v, Some(on)) => (
+                    format!("该证书在撤销名单第 {v} 版（{on} 发布）中，已被发证机关撤销。"),
+                    format!("The issuing authority revoked it: it is on version {v} of the revocation list, published {on}."),
+                ),
+                (v, None) => (
+                    format!("该证书在撤销名单第 {v} 版中，已被发证机关撤销。"),
+                    format!("The issuing authority revoked it: it is on version {v} of the revocation list."),
+                ),
+            };
             if zh {
                 (
                     "证书已撤销".into(),
-                    format!("该证书在撤销名单（第 {list_version} 版）中。"),
-                    "不得凭此证作业；详情请联系发证机关。".into(),
+                    list_zh,
+                    format!("不得凭此证作业。撤销原因请向{issuer_zh}了解；可在国家安全生产考试平台（{OFFICIAL_SITE}）查询。"),
                 )
             } else {
                 (
                     "Certificate revoked".into(),
-                    format!("The certificate is on the revocation list (version {list_version})."),
-                    "It is not valid for work; contact the issuing authority for details.".into(),
+                    list_en,
+                    format!("It is not valid for work. Ask {issuer_en} why; the ministry's query platform ({OFFICIAL_SITE}) shows the record."),
                 )
             }
         }
         Verdict::SignatureInvalid { kid } => {
+            detail = Some(key_detail(kid, zh));
             if zh {
                 (
                     "签名无效：疑似伪造或被篡改".into(),
-                    format!("二维码内容与{issuer_zh}密钥 {kid} 的签名不符，数据被改动过或为伪造。"),
+                    "二维码内容与签名不符：数据被改动过，或为伪造。".into(),
                     format!("不要接受此证件。{HOTLINE_ZH}"),
                 )
             } else {
                 (
                     "Signature invalid: forged or altered".into(),
-                    format!("The QR content does not match the signature of key {kid} ({issuer_en}): it was altered or forged."),
+                    "The QR code's content does not match its signature: it was altered, or forged.".into(),
                     format!("Do not accept this certificate. {HOTLINE_EN}"),
                 )
             }
         }
-        Verdict::UnknownKey { kid, no_trust_data } => match (zh, no_trust_data) {
-            (true, true) => (
-                "本机尚无信任数据".into(),
-                "本设备还没有下载发证机关公钥名单，无法离线核验。这不代表证件是假的。".into(),
-                "请联网后重试，或使用在线查询。".into(),
-            ),
-            (false, true) => (
-                "No trust data on this device".into(),
-                "This device has not downloaded the issuers' key list yet, so it cannot check offline. This does not mean the card is fake.".into(),
-                "Connect and try again, or use the online lookup.".into(),
-            ),
-            (true, false) => (
-                "未知的发证密钥".into(),
-                format!("签名密钥 {kid} 不在本机的信任名单中。可能是新启用的密钥，也可能是伪造。"),
-                "请更新信任名单或使用在线查询核实。".into(),
-            ),
-            (false, false) => (
-                "Unknown issuer key".into(),
-                format!("Key {kid} is not in this device's trust list. It may be a new key, or a fake."),
-                "Update the trust list or check with the online lookup.".into(),
-            ),
-        },
+        Verdict::UnknownKey { kid, no_trust_data } => {
+            if !no_trust_data {
+                detail = Some(key_detail(kid, zh));
+            }
+            match (zh, no_trust_data) {
+                (true, true) => (
+                    "本机尚无信任名单".into(),
+                    "本机还没有下载信任名单（发证机关的签名密钥），无法离线核验。这不代表证件是假的。".into(),
+                    "请联网后重新核验，或按证号和姓名在线查询。".into(),
+                ),
+                (false, true) => (
+                    "No trust list on this device".into(),
+                    "This device has not downloaded the trust list (the issuing authorities' signing keys) yet, so it cannot check offline. This does not mean the card is fake.".into(),
+                    "Connect and check again, or look the card up online by number and name.".into(),
+                ),
+                (true, false) => (
+                    "无法在本机核验签名".into(),
+                    "签名所用的密钥不在本机的信任名单中：可能是新启用的密钥，也可能是伪造。".into(),
+                    "请联网后重新核验（将更新信任名单并查询登记库）；核实前不要接受此证件。".into(),
+                ),
+                (false, false) => (
+                    "Signature cannot be checked here".into(),
+                    "The key that signed it is not in this device's trust list: it may be a new key, or a fake.".into(),
+                    "Connect and check again (the trust list is updated and the registry asked); do not accept the card until then.".into(),
+                ),
+            }
+        }
         Verdict::KeyNotAllowed { kid, reason } => {
+            detail = Some(key_detail(kid, zh));
             let (r_zh, r_en) = match reason {
-                KeyNotAllowedReason::KeyRevoked => ("该密钥已被注销（可能泄露）", "the key has been revoked (possibly compromised)"),
-                KeyNotAllowedReason::WrongType => ("该密钥无权签发此类证书", "the key may not sign this type of certificate"),
-                KeyNotAllowedReason::OutsidePeriod => ("签发日期不在该密钥的有效签发期内", "the signing date is outside the key's signing period"),
-                KeyNotAllowedReason::WrongRegion => ("证书所属地区不在该密钥的签发范围内", "the certificate's region is outside the key's region"),
+                KeyNotAllowedReason::KeyRevoked => ("该签名密钥已被注销（可能泄露）", "the signing key has been withdrawn (possibly compromised)"),
+                KeyNotAllowedReason::WrongType => ("该签名密钥不能用于此类证书", "the signing key may not sign this type of certificate"),
+                KeyNotAllowedReason::OutsidePeriod => ("签名日期不在该密钥的使用期内", "the signing date is outside the key's period of use"),
+                KeyNotAllowedReason::WrongRegion => ("证书所属地区不在该密钥的适用地区内", "the certificate's region is outside the key's region"),
                 KeyNotAllowedReason::ValidityTooLong => ("有效期长于此类证书允许的年限（特种作业操作证 6 年，安全生产知识和管理能力考核合格证 3 年）", "it is valid for longer than this type of certificate may be (6 years for special operations, 3 for safety management)"),
-                KeyNotAllowedReason::SignedInFuture => ("证书上的签发日期晚于今天（也请检查本机日期是否正确）", "the certificate's signing date is after today (also check this device's date)"),
-                KeyNotAllowedReason::ValidBeyondKeyPeriod => ("有效期超出该密钥签发期所能允许的范围", "its validity runs past what the key's signing period allows"),
+                KeyNotAllowedReason::SignedInFuture => ("证书上的签名日期晚于今天（也请检查本机日期是否正确）", "the certificate's signing date is after today (also check this device's date)"),
+                KeyNotAllowedReason::ValidBeyondKeyPeriod => ("有效期超出该密钥使用期所能允许的范围", "its validity runs past what the key's period of use allows"),
             };
             if zh {
                 (
-                    "签发密钥无权签发此证".into(),
-                    format!("密钥 {kid}（{issuer_zh}）：{r_zh}。"),
-                    format!("不要接受此证件，请通过在线查询核实。{HOTLINE_ZH}"),
+                    "签名密钥无权签发此证".into(),
+                    format!("签名来自{issuer_zh}的密钥，但{r_zh}。"),
+                    format!("不要接受此证件，请按证号和姓名在线查询核实。{HOTLINE_ZH}"),
                 )
             } else {
                 (
-                    "Key not allowed to sign this".into(),
-                    format!("Key {kid} ({issuer_en}): {r_en}."),
-                    format!("Do not accept it; check with the online lookup. {HOTLINE_EN}"),
+                    "Signing key not allowed for this card".into(),
+                    format!("A key of {issuer_en} signed it, but {r_en}."),
+                    format!("Do not accept it; look it up online by number and name. {HOTLINE_EN}"),
                 )
             }
         }
@@ -286,18 +409,19 @@ fn explain_verdict(v: &Verdict, issuer: Option<&str>, now: UnixTime, lang: Lang)
             }
         }
         Verdict::TrustOutdated { expired_at, status } => {
-            let inner = explain_verdict(status, issuer, now, lang);
-            let when = expired_at.to_rfc3339();
+            let inner = explain_verdict(status, issuer, revocations_issued, now, lang);
+            detail = inner.detail;
+            let when = expired_at.beijing();
             if zh {
                 (
                     format!("信任名单已过期（签名显示：{}）", inner.headline),
-                    format!("本机信任名单已于 {when} 过期，结果可能不是最新的。{}", inner.why),
+                    format!("本机信任名单已于 {when}（北京时间）过期，结果可能不是最新的。{}", inner.why),
                     "请联网更新信任名单后再核验一次。".into(),
                 )
             } else {
                 (
                     format!("Trust data outdated (signature says: {})", inner.headline),
-                    format!("This device's trust list expired at {when}, so the result may be out of date. {}", inner.why),
+                    format!("This device's trust list expired at {when} Beijing time, so the result may be out of date. {}", inner.why),
                     "Go online to update the trust list, then check again.".into(),
                 )
             }
@@ -324,6 +448,44 @@ fn explain_verdict(v: &Verdict, issuer: Option<&str>, now: UnixTime, lang: Lang)
                 format!("This is a sign of a fake. {HOTLINE_EN}"),
             ),
         },
+        Verdict::RegistryContradicts { fields } => {
+            let names = field_names(fields, zh);
+            if zh {
+                (
+                    "信息被篡改或冒用".into(),
+                    format!("登记库中的这张证书与二维码不一致（{names}）：二维码被改动过，或被复制到他人的证件上。"),
+                    format!("以登记库为准，不要接受此证件。请核对持证人的身份证；{HOTLINE_ZH}"),
+                )
+            } else {
+                (
+                    "Altered, or someone else's certificate".into(),
+                    format!("The registry holds this certificate with other details than the QR code ({names}): the code was altered, or copied onto someone else's card."),
+                    format!("The registry's record prevails: do not accept this card. Check the holder's ID card. {HOTLINE_EN}"),
+                )
+            }
+        }
+        Verdict::NotInRegistry { other_certificates } => match (zh, other_certificates) {
+            (true, false) => (
+                "登记库中未查到".into(),
+                "登记库中没有与该证号和姓名相符的证书。新发的证书一般约需 3 天才能查到；查不到不等于证书是假的。".into(),
+                format!("请核对证号和姓名是否输入正确；仍查不到的，请在国家安全生产考试平台（{OFFICIAL_SITE}）查询，或联系发证机关（当地应急管理部门）。核实前不要仅凭证件放行。"),
+            ),
+            (false, false) => (
+                "Not found in the registry".into(),
+                "No certificate matches this number and name. A new certificate can take about 3 days to appear; not found does not mean fake.".into(),
+                format!("Check that the number and name are typed correctly; if it stays missing, search the ministry's query platform ({OFFICIAL_SITE}) or ask the issuing authority (the local emergency-management department). Do not accept the card on sight alone until then."),
+            ),
+            (true, true) => (
+                "登记库中没有这张证书".into(),
+                "此证号和姓名下登记有其他证书，但没有二维码中的这一张。新发的证书一般约需 3 天才能查到。".into(),
+                format!("请核对持证人的身份证，并在国家安全生产考试平台（{OFFICIAL_SITE}）查询或联系发证机关核实；核实前不要仅凭此结果放行。"),
+            ),
+            (false, true) => (
+                "This certificate is not in the registry".into(),
+                "Other certificates are held under this number and name, but not the one in the QR code. A new certificate can take about 3 days to appear.".into(),
+                format!("Check the holder's ID card, and search the ministry's query platform ({OFFICIAL_SITE}) or ask the issuing authority; do not accept on this result alone until then."),
+            ),
+        },
         Verdict::Unreadable { detail, .. } => {
             if zh {
                 (
@@ -340,11 +502,31 @@ fn explain_verdict(v: &Verdict, issuer: Option<&str>, now: UnixTime, lang: Lang)
             }
         }
     };
+    let official_channels = matches!(
+        v,
+        Verdict::Revoked { .. }
+            | Verdict::SignatureInvalid { .. }
+            | Verdict::KeyNotAllowed { .. }
+            | Verdict::NotACertificate { .. }
+            | Verdict::RegistryContradicts { .. }
+            | Verdict::NotInRegistry { .. }
+    );
     Explanation {
         headline,
         why,
         next,
         tone: tone(v),
+        detail,
+        official_channels,
+    }
+}
+
+/// A key id, for the detail line.
+fn key_detail(kid: &crate::crypto::Kid, zh: bool) -> String {
+    if zh {
+        format!("签名密钥编号 {kid}")
+    } else {
+        format!("Signing key id {kid}")
     }
 }
 
@@ -408,6 +590,15 @@ mod tests {
             Verdict::NotACertificate {
                 what: NotCertificateKind::Text,
             },
+            Verdict::RegistryContradicts {
+                fields: vec!["item", "valid_until"],
+            },
+            Verdict::NotInRegistry {
+                other_certificates: false,
+            },
+            Verdict::NotInRegistry {
+                other_certificates: true,
+            },
             Verdict::Unreadable {
                 reason: "base45",
                 detail: "x".into(),
@@ -415,12 +606,12 @@ mod tests {
         ];
         for v in &all {
             for lang in [Lang::Zh, Lang::En] {
-                let e = explain_verdict(v, None, UnixTime(0), lang);
+                let e = explain_verdict(v, None, None, UnixTime(0), lang);
                 assert!(!e.headline.is_empty() && !e.why.is_empty() && !e.next.is_empty());
             }
         }
         // "No trust data" must never read like a forgery.
-        let e = explain_verdict(&all[7], None, UnixTime(0), Lang::Zh);
+        let e = explain_verdict(&all[7], None, None, UnixTime(0), Lang::Zh);
         assert_eq!(e.tone, Tone::Unknown);
         assert!(e.why.contains("不代表证件是假的"));
         // Stale revocation data says how old it is and never reads as valid.
@@ -429,10 +620,10 @@ mod tests {
             fresh_until: Some(UnixTime(7 * 86_400)),
             status: Box::new(Verdict::Valid),
         };
-        let e = explain_verdict(&stale, None, UnixTime(9 * 86_400 + 5), Lang::Zh);
+        let e = explain_verdict(&stale, None, None, UnixTime(9 * 86_400 + 5), Lang::Zh);
         assert_eq!(e.tone, Tone::Caution);
         assert!(e.why.contains("9 天前"), "{}", e.why);
-        let e = explain_verdict(&stale, None, UnixTime(9 * 86_400 + 5), Lang::En);
+        let e = explain_verdict(&stale, None, None, UnixTime(9 * 86_400 + 5), Lang::En);
         assert!(e.why.contains("9 days old"), "{}", e.why);
         assert!(!stale.is_acceptable());
     }

@@ -130,6 +130,18 @@ pub enum Verdict {
         #[serde(flatten)]
         what: NotCertificateKind,
     },
+    /// The registry holds this certificate with other facts than the QR
+    /// code: the code was altered, or copied onto someone else's card.
+    RegistryContradicts {
+        /// The fields that differ (`item`, `valid_until`, ...).
+        fields: Vec<&'static str>,
+    },
+    /// The registry holds no such certificate under this number and name
+    /// (new certificates take days to appear). Never counts as valid.
+    NotInRegistry {
+        /// True if other certificates are held under the number and name.
+        other_certificates: bool,
+    },
     /// Looks like our format but cannot be read.
     Unreadable {
         /// A stable reason code.
@@ -155,6 +167,8 @@ impl Verdict {
             Verdict::RevocationUnknown { .. } => "revocation_unknown",
             Verdict::TrustOutdated { .. } => "trust_outdated",
             Verdict::NotACertificate { .. } => "not_a_certificate",
+            Verdict::RegistryContradicts { .. } => "registry_contradicts",
+            Verdict::NotInRegistry { .. } => "not_in_registry",
             Verdict::Unreadable { .. } => "unreadable",
         }
     }
@@ -179,6 +193,8 @@ pub const VERDICT_CODES: &[&str] = &[
     "revocation_unknown",
     "trust_outdated",
     "not_a_certificate",
+    "registry_contradicts",
+    "not_in_registry",
     "unreadable",
 ];
 
@@ -194,7 +210,7 @@ pub struct IssuerSummary {
 }
 
 /// A code with its names, for display.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct NamedCode {
     /// Wire value.
     pub code: u16,
@@ -482,7 +498,7 @@ fn card_status(
     today: Date,
     now: UnixTime,
 ) -> Verdict {
-    let dates = date_status(cert, today);
+    let dates = date_status(cert.valid_from, cert.valid_until, cert.review_due, today);
     if let Some(list) = revocations {
         if list.contains(kid, cert.cert_id) {
             return Verdict::Revoked {
@@ -502,19 +518,20 @@ fn card_status(
     dates
 }
 
-/// The date rules alone.
-fn date_status(cert: &Certificate, today: Date) -> Verdict {
-    if today < cert.valid_from {
-        return Verdict::NotYetValid {
-            valid_from: cert.valid_from,
-        };
+/// The date rules alone (a QR code's or a registry record's dates).
+pub(crate) fn date_status(
+    valid_from: Date,
+    valid_until: Date,
+    review_due: Option<Date>,
+    today: Date,
+) -> Verdict {
+    if today < valid_from {
+        return Verdict::NotYetValid { valid_from };
     }
-    if today > cert.valid_until {
-        return Verdict::Expired {
-            valid_until: cert.valid_until,
-        };
+    if today > valid_until {
+        return Verdict::Expired { valid_until };
     }
-    if let Some(due) = cert.review_due {
+    if let Some(due) = review_due {
         if today > due {
             return Verdict::ReviewOverdue { due };
         }

@@ -20,6 +20,8 @@ use crate::db::{now, DbError};
 use crate::privacy::{keys_equal, normalize_name, normalize_number, InputError};
 use crate::record::FoundCertificate;
 use crate::server::AppState;
+use yanzheng_core::online::ListStamp;
+use yanzheng_core::Date;
 
 /// Shared state of every handler.
 pub(crate) type Shared = Arc<AppState>;
@@ -407,20 +409,25 @@ pub async fn lookup(
         .map_err(|e| ApiError::unavailable(&e))?;
     let lists = state.lists.current();
     let revocations = lists.revocations();
+    let today = Date::in_china_at(now());
     let mut found = Vec::new();
     for r in &rows {
         // The database matched the keys; compare again in constant time.
         if keys_equal(&r.name_key, &name_key) && keys_equal(&r.number_key, &number_key) {
-            let revoked_now = revocations
+            let revoked_by = revocations
                 .zip(r.kid.as_ref())
-                .is_some_and(|(l, kid)| l.contains(kid, r.cert_id));
-            found.push(FoundCertificate::of(r, revoked_now));
+                .filter(|(l, kid)| l.contains(kid, r.cert_id))
+                .map(|(l, _)| ListStamp {
+                    version: l.version,
+                    issued_at: l.issued_at,
+                });
+            found.push(FoundCertificate::of(r, revoked_by, today));
         }
     }
     if found.is_empty() {
         let _ = state.misses.take(number_key.clone(), Instant::now());
     }
-    found.sort_by_key(|c| std::cmp::Reverse(c.valid_from));
+    found.sort_by_key(|c| std::cmp::Reverse(c.certificate.valid_from));
     let answer = if found.is_empty() {
         LookupAnswer::NotFound { message: NOT_FOUND }
     } else {

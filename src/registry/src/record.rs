@@ -5,7 +5,9 @@
 use serde::{Deserialize, Serialize};
 use yanzheng_core::catalog;
 use yanzheng_core::cert::{mask_name, mask_number};
+use yanzheng_core::online::{record_verdict, ListStamp, RegistryCertificate, Words};
 use yanzheng_core::verdict::NamedCode;
+use yanzheng_core::Verdict;
 use yanzheng_core::{CertKind, Certificate, Date, Kid, UnixTime};
 
 use crate::privacy::{normalize_name, normalize_number, InputError, LookupKey};
@@ -116,71 +118,32 @@ impl CertificateRecord {
     }
 }
 
-/// Chinese and English words for one thing.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Words {
-    /// Simplified Chinese.
-    pub zh: String,
-    /// English.
-    pub en: String,
-}
-
-/// One certificate in a `found` lookup answer: masked, minimal.
+/// One certificate in a `found` lookup answer: core's
+/// [`RegistryCertificate`] and the verdict its record gets today under
+/// core's rules (`status`), so an API client reads the same verdict a scan
+/// would give.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FoundCertificate {
-    /// Which certificate (`special_operations` or `safety_management`).
-    #[serde(rename = "type")]
-    pub kind: CertKind,
-    /// The certificate's title.
-    pub title: Words,
-    /// Certificate id (revocation lists name it).
-    pub cert_id: u64,
-    /// Name with all but the first character hidden.
-    pub name_masked: String,
-    /// ID number with all but the last four characters hidden.
-    pub number_masked: String,
-    /// Operation category (special operations).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub category: Option<NamedCode>,
-    /// Operation item (special operations).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub item: Option<NamedCode>,
-    /// Employer (safety management).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub employer: Option<String>,
-    /// Role (safety management).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub role: Option<NamedCode>,
-    /// Industry (safety management).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub industry: Option<NamedCode>,
-    /// 初领日期.
-    pub first_issued: Date,
-    /// 有效期 from.
-    pub valid_from: Date,
-    /// 有效期 to (inclusive).
-    pub valid_until: Date,
-    /// 应复审日期.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub review_due: Option<Date>,
-    /// Issuing authority.
-    pub issuer: String,
-    /// Issuing region code.
-    pub region: u32,
-    /// Revoked by the issuer (stored flag or the current revocation list).
-    pub revoked: bool,
-    /// When the registry's record was last updated (RFC 3339, UTC).
-    pub updated_at: String,
+    /// The record, masked.
+    #[serde(flatten)]
+    pub certificate: RegistryCertificate,
+    /// Its verdict today.
+    pub status: Verdict,
 }
 
 impl FoundCertificate {
-    /// The answer for a stored record; `revoked_now` is what the current
-    /// revocation list says about it.
-    pub fn of(r: &CertificateRecord, revoked_now: bool) -> FoundCertificate {
+    /// The answer for a stored record on `today` (China time); `revoked_by`
+    /// is the current revocation list when it revokes the record.
+    pub fn of(
+        r: &CertificateRecord,
+        revoked_by: Option<ListStamp>,
+        today: Date,
+    ) -> FoundCertificate {
         let f = &r.fields;
-        FoundCertificate {
+        let certificate = RegistryCertificate {
             kind: r.kind,
             title: Words {
+                code: Some(u16::from(r.kind.code())),
                 zh: r.kind.title(true).to_string(),
                 en: r.kind.title(false).to_string(),
             },
@@ -198,8 +161,13 @@ impl FoundCertificate {
             review_due: f.review_due,
             issuer: r.issuer.clone(),
             region: r.region,
-            revoked: r.revoked || revoked_now,
-            updated_at: r.updated_at.to_rfc3339(),
+            revoked: r.revoked || revoked_by.is_some(),
+            revoked_by,
+            updated_at: r.updated_at,
+        };
+        FoundCertificate {
+            status: record_verdict(&certificate, today),
+            certificate,
         }
     }
 }

@@ -20,7 +20,7 @@ use crate::platform::web::record_store;
 use crate::platform::web::{self, LocalStorage, WebFetch};
 use crate::record::{self, RecordEntry};
 use crate::scan::{self, ImageOutcome};
-use crate::state::{Action, CameraState, Followup, ScanState, State};
+use crate::state::{Action, CameraState, Focus, Followup, ScanState, State};
 use crate::view::{self, Handlers};
 use crate::{prefs, trust_data};
 
@@ -67,6 +67,19 @@ pub(crate) fn show_crash_notice() {
              <p lang=\"en\">Something went wrong. Reload the page and try again.</p>\
              </section></main>",
         );
+    }
+}
+
+/// Where focus goes: the element `focus` names.
+fn focus_selector(focus: Focus) -> Option<&'static str> {
+    match focus {
+        Focus::None => None,
+        Focus::Result => Some(".result-area [data-focus=\"headline\"]"),
+        Focus::Lookup => Some(".lookup-answer [data-focus=\"headline\"]"),
+        Focus::NumberField => Some("#lookup-number"),
+        Focus::NameField => Some("#lookup-name"),
+        Focus::PasteField => Some("#payload"),
+        Focus::Camera => Some("[data-action=\"stop\"]"),
     }
 }
 
@@ -315,6 +328,14 @@ fn app() -> Html {
         });
     }
     use_effect_with(state.lang, |lang| web::set_document_lang(lang.tag()));
+    {
+        // Whatever appeared last takes focus and is scrolled into view (a
+        // new verdict can otherwise be drawn above the viewport).
+        let focus = state.focus;
+        use_effect_with(state.focus_seq, move |_| {
+            web::move_focus(focus_selector(focus))
+        });
+    }
 
     // A photo from the file input or the clipboard: decoded in the worker.
     let scan_image: Rc<dyn Fn(web_sys::File)> = {
@@ -496,7 +517,11 @@ fn app() -> Html {
             }),
             Followup::Lookup(request) => spawn_local(async move {
                 let result = web::lookup(&lookup_url, &request).await.map(Rc::new);
-                dispatcher.dispatch(Action::LookupDone { seq, result });
+                dispatcher.dispatch(Action::LookupDone {
+                    seq,
+                    result,
+                    now: web::now(),
+                });
             }),
         });
     }

@@ -284,6 +284,7 @@ async fn a_registry_record_that_differs_from_the_qr_is_flagged_field_by_field() 
     let root = render(asked.apply(Action::LookupDone {
         seq,
         result: Ok(Rc::new(answer)),
+        now: yanzheng_core::UnixTime(0),
     }))
     .await;
     assert_eq!(

@@ -165,6 +165,26 @@ impl LookupState {
     }
 }
 
+/// Where keyboard focus goes after something new is shown (the shell moves
+/// it, and scrolls it into view, when [`State::focus_seq`] changes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    /// Nowhere new.
+    None,
+    /// The result area's headline (a new verdict, or its online answer).
+    Result,
+    /// The manual lookup's answer (its first headline, or the message).
+    Lookup,
+    /// The number field (typed input refused).
+    NumberField,
+    /// The name field.
+    NameField,
+    /// The paste field (nothing was pasted).
+    PasteField,
+    /// The camera's stop button (the scan button it replaced is gone).
+    Camera,
+}
+
 /// Whose number and name the online lookup was about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LookupOrigin {
@@ -274,6 +294,8 @@ pub enum Action {
         seq: u64,
         /// The answer.
         result: Result<Rc<LookupAnswer>, LookupFailure>,
+        /// The clock when it arrived (a record's dates are checked then).
+        now: UnixTime,
     },
     /// A camera frame held a QR code; the camera has been stopped.
     CodeScanned {
@@ -299,6 +321,14 @@ pub struct State {
     pub lookup: LookupState,
     /// Whose data the lookup is about.
     pub lookup_origin: LookupOrigin,
+    /// When the last lookup answer arrived.
+    pub lookup_at: UnixTime,
+    /// The paste form was submitted empty.
+    pub paste_empty: bool,
+    /// Where focus goes next, and a counter that changes each time.
+    pub focus: Focus,
+    /// Changes whenever `focus` is set.
+    pub focus_seq: u64,
     /// The effect the shell should run next.
     pub followup: Followup,
     /// Changes whenever `followup` is set (also to the same request again).
@@ -338,6 +368,10 @@ impl State {
             camera: CameraState::Off,
             lookup: LookupState::Idle,
             lookup_origin: LookupOrigin::Typed,
+            lookup_at: UnixTime(0),
+            paste_empty: false,
+            focus: Focus::None,
+            focus_seq: 0,
             followup: Followup::None,
             followup_seq: 0,
             refreshing_for_scan: false,
@@ -378,6 +412,7 @@ impl State {
                 };
                 if let Some((text, read_at)) = next.pending.take() {
                     next.scan = next.check(text, read_at);
+                    next.focus_on_result();
                 } else if next.refreshing_for_scan {
                     // The refresh a scan asked for: check the same code again
                     // (at the time it was read) and go online if the key is
@@ -405,14 +440,18 @@ impl State {
                     ImageOutcome::NoCode => ScanState::NoCode,
                     ImageOutcome::Unreadable { detail } => ScanState::ImageUnreadable { detail },
                 };
+                next.focus_on_result();
             }
             Action::PayloadEntered { text, now } => {
                 let text = text.trim();
+                next.paste_empty = text.is_empty();
                 if text.is_empty() {
+                    next.set_focus(Focus::PasteField);
                     return next;
                 }
                 next.current_image = None;
                 next.scan = next.check(text.to_string(), now);
+                next.focus_on_result();
             }
             Action::Clear => {
                 next.number_revealed = false;
@@ -425,6 +464,7 @@ impl State {
                 next.pending = None;
                 next.scan = ScanState::Idle;
                 next.camera = CameraState::Starting;
+                next.set_focus(Focus::Camera);
             }
             Action::CameraOn {
                 torch_supported,
@@ -459,6 +499,10 @@ impl State {
                     Err(e) => {
                         next.lookup_seq = None;
                         next.lookup = LookupState::Invalid(e);
+                        next.set_focus(match e {
+                            InputError::Name => Focus::NameField,
+                            _ => Focus::NumberField,
+                        });
                     }
                 }
             }
@@ -469,15 +513,20 @@ impl State {
             Action::EndRound { next_key } => next.round = Round::with_key(next_key),
             Action::RecordCount(n) => next.record_count = Some(n),
             Action::RecordDays(days) => next.record_days = days,
-            Action::LookupDone { seq, result } => {
+            Action::LookupDone { seq, result, now } => {
                 if next.lookup_seq != Some(seq) {
                     return next;
                 }
                 next.lookup_seq = None;
+                next.lookup_at = now;
                 next.lookup = match result {
                     Ok(answer) => LookupState::Answered(answer),
                     Err(failure) => LookupState::Failed(failure),
-                }
+                };
+                next.set_focus(match next.lookup_origin {
+                    LookupOrigin::Typed => Focus::Lookup,
+                    LookupOrigin::Scan => Focus::Result,
+                });
             }
             Action::CodeScanned { text, now } => {
                 if next.crew_on {
@@ -491,9 +540,27 @@ impl State {
                 }
                 next.current_image = None;
                 next.scan = next.check(text, now);
+                if !next.crew_on {
+                    next.focus_on_result();
+                }
             }
         }
         next
+    }
+
+    fn set_focus(&mut self, focus: Focus) {
+        self.focus = focus;
+        self.focus_seq += 1;
+    }
+
+    /// A finished result (not one still reading or waiting) takes focus.
+    fn focus_on_result(&mut self) {
+        if matches!(
+            self.scan,
+            ScanState::Done(_) | ScanState::NoCode | ScanState::ImageUnreadable { .. }
+        ) {
+            self.set_focus(Focus::Result);
+        }
     }
 
     /// Verifies with core, or parks the text until the trust data arrives.
@@ -911,6 +978,7 @@ mod tests {
         let offline = sent.apply(Action::LookupDone {
             seq,
             result: Err(LookupFailure::Offline),
+            now: UnixTime(0),
         });
         assert_eq!(offline.lookup.code(), "offline");
         // A second request supersedes the first: the first's late answer is
@@ -920,6 +988,7 @@ mod tests {
         let late = again.apply(Action::LookupDone {
             seq,
             result: Err(LookupFailure::Offline),
+            now: UnixTime(0),
         });
         assert_eq!(late.lookup.code(), "sending");
         let none = again.apply(Action::LookupDone {
@@ -927,6 +996,7 @@ mod tests {
             result: Ok(Rc::new(LookupAnswer::NotFound {
                 message: crate::lookup::Words::default(),
             })),
+            now: UnixTime(0),
         });
         assert_eq!(none.lookup.code(), "not_found");
     }
@@ -1027,6 +1097,7 @@ mod tests {
         let answered = s.apply(Action::LookupDone {
             seq: s.followup_seq,
             result: Err(LookupFailure::Timeout),
+            now: UnixTime(0),
         });
         assert_eq!(answered.lookup.code(), "timeout");
         // The next card's result does not carry the previous card's answer.
@@ -1064,7 +1135,12 @@ mod tests {
         let bad = read(&s, 2, ImageOutcome::Unreadable { detail: "x".into() });
         assert_eq!(bad.scan.code(), "image_unreadable");
         assert_eq!(bad.apply(Action::Clear).scan, ScanState::Idle);
-        // Blank input changes nothing.
-        assert_eq!(pasted(&bad, "  \n"), bad);
+        // Blank input changes no result: it is said, and the paste field
+        // takes focus.
+        let blank = pasted(&bad, "  \n");
+        assert_eq!(blank.scan, bad.scan);
+        assert!(blank.paste_empty);
+        assert_eq!(blank.focus, Focus::PasteField);
+        assert!(!pasted(&blank, &fx.valid_payload()).paste_empty);
     }
 }

@@ -132,12 +132,6 @@ pub enum Msg {
     LookupTimeout,
     /// The registry failed.
     LookupError,
-    /// Found: heading.
-    LookupFound,
-    /// Not found: heading.
-    LookupNotFound,
-    /// A revoked record.
-    LookupRevoked,
     /// How the online answer was reached.
     CheckedOnline,
     /// "Record updated".
@@ -188,20 +182,24 @@ pub enum Msg {
     OnlineBesideScan,
     /// The registry's record matches the QR code.
     RegistryMatches,
-    /// The registry's record differs from the QR code: heading.
-    RegistryDiffers,
-    /// What to do about a difference.
-    RegistryDiffersNext,
     /// Certificates found under the number and name, but not this one.
     RegistryNotListed,
+    /// The toggle that shows technical details (raw errors).
+    TechDetails,
+    /// Before the official query platform's address.
+    OfficialSite,
+    /// Before the hotline number.
+    OfficialHotline,
+    /// How a result that used the registry was reached.
+    CheckedBoth,
+    /// The paste form was submitted empty.
+    PasteEmpty,
     /// Table heading: the field.
     FieldColumn,
     /// Table heading: the QR code's value.
     QrColumn,
     /// Table heading: the registry's value.
     RegistryColumn,
-    /// Not found, for a scanned code (new certificates take days).
-    ScanNotFound,
 }
 
 /// The text of `msg` in `lang`.
@@ -264,7 +262,7 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
         Msg::FirstIssued => ("初领日期", "First issued"),
         Msg::Validity => ("有效期", "Valid"),
         Msg::ReviewDue => ("应复审日期", "Review due"),
-        Msg::Issuer => ("签发机关", "Issued by"),
+        Msg::Issuer => ("发证机关", "Issuing authority"),
         Msg::TrustListLabel => ("信任名单", "Trust list"),
         Msg::RevocationsLabel => ("撤销名单", "revocation list "),
         Msg::Stale => ("已过时", "stale"),
@@ -319,8 +317,8 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
         ),
         Msg::LookupBadName => ("请输入持证人姓名。", "Type the holder's name."),
         Msg::LookupOffline => (
-            "无法连接核验服务：本机没有网络。请联网后重试；有二维码的证书可离线扫描核验。",
-            "The verification service cannot be reached: this device is offline. Try again when online; cards with a QR code can be scanned offline.",
+            "本机目前没有网络连接，无法在线查询。联网后再试；有二维码的证书可以离线扫描核验。",
+            "This phone has no connection, so the online lookup cannot run. Try again when online; cards with a QR code can be checked offline.",
         ),
         Msg::LookupTimeout => (
             "核验服务长时间未响应，请稍后重试。",
@@ -330,9 +328,6 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             "核验服务暂时无法使用，请稍后重试。",
             "The verification service is unavailable for the moment; try again later.",
         ),
-        Msg::LookupFound => ("登记库中查到以下证书", "The registry holds these certificates"),
-        Msg::LookupNotFound => ("登记库中未查到", "Not found in the registry"),
-        Msg::LookupRevoked => ("已被发证机关撤销", "Revoked by the issuer"),
         Msg::CheckedOnline => ("在线查询（登记库）", "Looked up online (registry)"),
         Msg::RecordUpdated => ("记录更新于", "Record updated"),
         Msg::CheckOnline => ("在线核查登记状态", "Check live status online"),
@@ -342,21 +337,13 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
         ),
         Msg::LookupRefused => ("核验服务未受理此查询", "The verification service did not accept this lookup"),
         Msg::RefreshingTrust => (
-            "本机的信任列表中没有此签发密钥，正在获取最新信任列表…",
+            "本机的信任名单中没有此签名密钥，正在获取最新的信任名单…",
             "This device's trust list lacks the signing key; fetching the newest trust list…",
         ),
-        Msg::OnlineBesideScan => ("登记库在线查询结果", "What the registry says"),
+        Msg::OnlineBesideScan => ("登记库在线查询", "The registry, online"),
         Msg::RegistryMatches => (
-            "登记库中的记录与二维码内容一致。",
+            "登记库记录与二维码内容一致。",
             "The registry's record agrees with the QR code.",
-        ),
-        Msg::RegistryDiffers => (
-            "注意：登记库记录与二维码内容不一致",
-            "Warning: the registry's record differs from the QR code",
-        ),
-        Msg::RegistryDiffersNext => (
-            "以登记库为准。二维码可能被复制到他人证件上或被篡改：请核对持证人身份证，必要时联系发证机关，或拨打 12350 举报。",
-            "The registry's record prevails. The QR code may have been copied onto someone else's card or altered: check the holder's ID card, contact the issuing authority if needed, or report it to 12350.",
         ),
         Msg::RegistryNotListed => (
             "登记库中此证号和姓名下有证书，但没有二维码中的这张证书。",
@@ -379,7 +366,7 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
         Msg::EndRound => ("结束本轮", "End round"),
         Msg::RecordTitle => ("本机检查记录", "Inspection record on this device"),
         Msg::RecordHint => (
-            "每次核验都记在本机（时间、结果、证书类别、证号后四位、信任列表版本），不会上传；可导出为 CSV 或清空。",
+            "每次核验都记在本机（时间、结果、证书类别、证号末四位、信任名单版本），不会上传；可导出为 CSV 或清空。",
             "Each check is kept on this device (time, verdict, category, last four digits, trust-list version), never uploaded; export it as CSV or clear it.",
         ),
         Msg::RecordRetention => (
@@ -400,13 +387,14 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
         Msg::HideNumber => ("隐藏", "Hide"),
         Msg::ValidFrom => ("有效期起", "Valid from"),
         Msg::ValidUntil => ("有效期至", "Valid until"),
+        Msg::TechDetails => ("技术详情", "Technical details"),
+        Msg::OfficialSite => ("官方查询平台（国家安全生产考试平台）：", "The ministry's official query platform: "),
+        Msg::OfficialHotline => ("安全生产举报热线：", "Work-safety reporting hotline: "),
+        Msg::CheckedBoth => ("本机核验并在线查询登记库", "Checked on this device and against the registry online"),
+        Msg::PasteEmpty => ("请先粘贴二维码的内容，再点“核验”。", "Paste the QR code's text first, then press Check."),
         Msg::FieldColumn => ("项目", "Field"),
         Msg::QrColumn => ("二维码", "QR code"),
         Msg::RegistryColumn => ("登记库", "Registry"),
-        Msg::ScanNotFound => (
-            "登记库中暂未查到此证书。新发证书通常约需 3 天才能查到；这不代表证件是假的。如有疑问，请联系发证机关核实。",
-            "The registry does not list this certificate yet. New certificates usually take about 3 days to appear; this does not mean the card is fake. If in doubt, ask the issuing authority.",
-        ),
     };
     if zh {
         z
@@ -428,6 +416,79 @@ pub fn age(lang: Lang, seconds: u64) -> String {
         (true, _, d) => format!("{d} 天前"),
         (false, _, 1) => "1 day ago".into(),
         (false, _, d) => format!("{d} days ago"),
+    }
+}
+
+/// The offline line: "离线：使用 12-01 的名单核验（信任名单 6 天前，撤销名单 1 天前）".
+pub fn offline_line(
+    lang: Lang,
+    trust: Option<UnixTime>,
+    revocations: Option<UnixTime>,
+    now: UnixTime,
+) -> String {
+    let newest = trust.into_iter().chain(revocations).max().unwrap_or(now);
+    let (_, m, d) = Date::in_china_at(newest).ymd();
+    let ago = |t: Option<UnixTime>| t.map(|t| age(lang, now.0.saturating_sub(t.0)));
+    match lang {
+        Lang::Zh => {
+            let mut parts = vec![];
+            if let Some(a) = ago(trust) {
+                parts.push(format!("信任名单 {a}"));
+            }
+            if let Some(a) = ago(revocations) {
+                parts.push(format!("撤销名单 {a}"));
+            }
+            format!(
+                "离线：使用 {m:02}-{d:02} 的名单核验（{}）",
+                parts.join("，")
+            )
+        }
+        Lang::En => {
+            let mut parts = vec![];
+            if let Some(a) = ago(trust) {
+                parts.push(format!("trust list {a}"));
+            }
+            if let Some(a) = ago(revocations) {
+                parts.push(format!("revocation list {a}"));
+            }
+            format!(
+                "Offline: checking with the lists of {m:02}-{d:02} ({})",
+                parts.join(", ")
+            )
+        }
+    }
+}
+
+/// An instant in Beijing time: "2026-12-07 08:19（北京时间）".
+pub fn beijing_time(lang: Lang, t: UnixTime) -> String {
+    match lang {
+        Lang::Zh => format!("{}（北京时间）", t.beijing()),
+        Lang::En => format!("{} Beijing time", t.beijing()),
+    }
+}
+
+/// "记录更新于 …" after the registry's agreement line.
+pub fn record_updated(lang: Lang, t: UnixTime) -> String {
+    match lang {
+        Lang::Zh => format!("记录更新于 {}。", beijing_time(lang, t)),
+        Lang::En => format!("Record updated {}.", beijing_time(lang, t)),
+    }
+}
+
+/// How a masked number is read aloud: its last digits only.
+pub fn last_digits(lang: Lang, digits: &str) -> String {
+    let spaced: Vec<String> = digits.chars().map(String::from).collect();
+    match lang {
+        Lang::Zh => format!("证号末四位 {}", spaced.join(" ")),
+        Lang::En => format!("ID number ending {}", spaced.join(" ")),
+    }
+}
+
+/// "N certificates found" above a typed lookup's results.
+pub fn found_count(lang: Lang, n: usize) -> String {
+    match lang {
+        Lang::Zh => format!("登记库中此证号和姓名下有 {n} 张证书："),
+        Lang::En => format!("The registry holds {n} certificates under this number and name:"),
     }
 }
 
@@ -488,7 +549,7 @@ pub fn load_problem(lang: Lang, file: TrustFile, error: &LoadError) -> String {
                 "信任名单"
             };
             format!(
-                "无法加载{what}（{error}）。扫描结果将显示“本机尚无信任数据”——这不代表证件是假的。请联网后刷新页面。"
+                "无法加载{what}（{error}）。扫描结果将显示“本机尚无信任名单”——这不代表证件是假的。请联网后刷新页面。"
             )
         }
         (TrustFile::Config | TrustFile::TrustList, false) => {
@@ -498,7 +559,7 @@ pub fn load_problem(lang: Lang, file: TrustFile, error: &LoadError) -> String {
                 "trust list"
             };
             format!(
-                "Could not load the {what} ({error}). Scans will say there is no trust data on this device; that does not mean a card is fake. Go online and reload the page."
+                "Could not load the {what} ({error}). Scans will say there is no trust list on this device; that does not mean a card is fake. Go online and reload the page."
             )
         }
         (TrustFile::Revocations, true) => {

@@ -67,6 +67,13 @@ pub enum LoadError {
     RootChanged,
 }
 
+impl LoadError {
+    /// True if the file could not be fetched for want of a network.
+    pub fn is_network(&self) -> bool {
+        matches!(self, LoadError::Fetch(FetchError::Network(_)))
+    }
+}
+
 impl fmt::Display for LoadError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

@@ -3,21 +3,27 @@
 //!
 //! The DOM contract the end-to-end tests rely on: the result area has
 //! `data-state` ([`ScanState::code`]); a verdict is a `.result` element with
-//! `data-verdict` (core's code) and `data-source`; the trust banner has
-//! `data-trust` (`loading`, `ready` or `failed`).
+//! `data-outcome` (the headline's verdict code: core's
+//! [`combine`] of the scan and the registry's answer), `data-verdict` (the
+//! QR code's own verdict, offline), `data-basis` and `data-source`; its
+//! registry part has `data-lookup` and `data-match`; a typed lookup's
+//! answers are `.result` elements too. The trust banner has `data-trust`
+//! (`loading`, `ready` or `failed`) and, when the lists could not be
+//! refreshed for want of a network, `data-offline`.
 
-use yanzheng_core::messages::{explain, Lang, Tone};
+use yanzheng_core::messages::{explain_outcome, Explanation, Lang, Tone, HOTLINE, OFFICIAL_SITE};
+use yanzheng_core::online::{
+    combine, Agreement, Basis, Field, Mismatch, Outcome, RegistryCertificate,
+};
 use yanzheng_core::verdict::ShownFields;
-use yanzheng_core::{CertKind, Certificate, Report, Verdict};
+use yanzheng_core::{CertKind, Date, Report, Verdict};
 use yew::prelude::*;
 
 use crate::camera::CameraError;
 use crate::crew::{CrewEntry, CrewFlag};
-use crate::lookup::{
-    compare, Comparison, Field, FoundCertificate, InputError, LookupAnswer, LookupFailure, Mismatch,
-};
+use crate::lookup::{InputError, LookupAnswer, LookupFailure};
 use crate::state::{
-    CameraState, LookupOrigin, LookupState, ScanResult, ScanState, State, TrustState,
+    CameraState, Focus, LookupOrigin, LookupState, ScanResult, ScanState, State, TrustState,
 };
 use crate::text::{self, t, Msg};
 use crate::trust_data::{TrustData, TrustFile};
@@ -106,7 +112,14 @@ pub fn page(state: &State, h: &Handlers) -> Html {
             <form class="paste" onsubmit={h.on_paste.clone()}>
                 <label for="payload">{ t(lang, Msg::PasteLabel) }</label>
                 <textarea id="payload" ref={h.paste_field.clone()} rows="3"
-                    autocomplete="off" autocapitalize="off" spellcheck="false" />
+                    autocomplete="off" autocapitalize="off" spellcheck="false"
+                    aria-invalid={state.paste_empty.to_string()}
+                    aria-describedby={state.paste_empty.then_some("paste-error")} />
+                if state.paste_empty {
+                    <p class="note warn" id="paste-error" role="alert" data-paste="empty">
+                        { t(lang, Msg::PasteEmpty) }
+                    </p>
+                }
                 <button type="submit" class="check">{ t(lang, Msg::Check) }</button>
             </form>
             { manual_entry(state, h) }
@@ -275,6 +288,13 @@ fn record_area(state: &State, h: &Handlers) -> Html {
 pub fn manual_entry(state: &State, h: &Handlers) -> Html {
     let lang = state.lang;
     let sending = state.lookup == LookupState::Sending;
+    let typed = state.lookup_origin == LookupOrigin::Typed;
+    let invalid = match (&state.lookup, typed) {
+        (LookupState::Invalid(e), true) => Some(*e),
+        _ => None,
+    };
+    let number_invalid = matches!(invalid, Some(InputError::Number | InputError::CheckDigit));
+    let name_invalid = invalid == Some(InputError::Name);
     html! {
         <section class="manual">
             <h2>{ t(lang, Msg::ManualTitle) }</h2>
@@ -283,45 +303,52 @@ pub fn manual_entry(state: &State, h: &Handlers) -> Html {
                 <label for="lookup-number">{ t(lang, Msg::NumberLabel) }</label>
                 <input id="lookup-number" ref={h.lookup_number.clone()} inputmode="text"
                     autocomplete="off" autocapitalize="characters" spellcheck="false"
-                    maxlength="24" />
+                    maxlength="24" aria-invalid={number_invalid.to_string()}
+                    aria-describedby={number_invalid.then_some("lookup-error")} />
                 <label for="lookup-name">{ t(lang, Msg::NameLabel) }</label>
                 <input id="lookup-name" ref={h.lookup_name.clone()} autocomplete="off"
-                    spellcheck="false" maxlength="40" />
+                    spellcheck="false" maxlength="40" aria-invalid={name_invalid.to_string()}
+                    aria-describedby={name_invalid.then_some("lookup-error")} />
                 <button type="submit" class="check" data-action="lookup" disabled={sending}>
                     { t(lang, Msg::LookupButton) }
                 </button>
             </form>
-            if state.lookup_origin == LookupOrigin::Typed { { lookup_result(state, None) } }
+            if typed { <div class="lookup-answer">{ typed_lookup(state) }</div> }
         </section>
     }
 }
 
-/// The registry's answer: for typed input (`scanned` is `None`) or for the
-/// certificate on screen, whose QR facts it is then compared with.
-fn lookup_result(state: &State, scanned: Option<&Certificate>) -> Html {
-    let lang = state.lang;
+/// The words for a lookup that got no answer.
+fn failure_words(lang: Lang, f: &LookupFailure) -> (Msg, Option<String>) {
     let zh = lang == Lang::Zh;
-    let line = |tone: &'static str,
-                icon: &'static str,
-                headline: String,
-                matching: Option<&'static str>,
-                body: Html| {
-        html! {
-            <section class={classes!("notice", "lookup-result", tone)}
-                data-lookup={state.lookup.code()} data-source="online" data-match={matching}
-                role="status">
-                if scanned.is_some() { <p class="kicker">{ t(lang, Msg::OnlineBesideScan) }</p> }
-                <div class="verdict-head">
-                    <span class="icon" aria-hidden="true">{ icon }</span>
-                    <h2>{ headline }</h2>
-                </div>
-                { body }
-                <p class="meta">{ t(lang, Msg::CheckedOnline) }</p>
-            </section>
+    match f {
+        LookupFailure::Offline => (Msg::LookupOffline, None),
+        LookupFailure::Timeout => (Msg::LookupTimeout, None),
+        LookupFailure::Server(d) => (Msg::LookupError, Some(d.clone())),
+        LookupFailure::Refused { message, .. } => {
+            (Msg::LookupRefused, Some(message.get(zh).to_string()))
         }
-    };
-    match &state.lookup {
-        LookupState::Idle => Html::default(),
+    }
+}
+
+/// A technical detail, folded away behind a toggle.
+fn details_toggle(lang: Lang, detail: Option<String>) -> Html {
+    match detail {
+        Some(d) if !d.is_empty() => html! {
+            <details class="tech">
+                <summary>{ t(lang, Msg::TechDetails) }</summary>
+                <p class="detail">{ d }</p>
+            </details>
+        },
+        _ => Html::default(),
+    }
+}
+
+/// A lookup's state other than an answer: progress, refused input, failure.
+fn lookup_progress(state: &State) -> Option<Html> {
+    let lang = state.lang;
+    Some(match &state.lookup {
+        LookupState::Idle | LookupState::Answered(_) => return None,
         LookupState::Sending => html! {
             <div class="progress" data-lookup="sending">
                 <span class="spinner" aria-hidden="true"></span>
@@ -334,87 +361,163 @@ fn lookup_result(state: &State, scanned: Option<&Certificate>) -> Html {
                 InputError::CheckDigit => Msg::LookupBadCheckDigit,
                 InputError::Name => Msg::LookupBadName,
             };
-            html! { <p class="note warn" data-lookup="invalid" role="alert">{ t(lang, msg) }</p> }
+            html! {
+                <p class="note warn" id="lookup-error" data-lookup="invalid" role="alert">
+                    { t(lang, msg) }
+                </p>
+            }
         }
         LookupState::Failed(f) => {
-            let (msg, detail) = match f {
-                LookupFailure::Offline => (Msg::LookupOffline, None),
-                LookupFailure::Timeout => (Msg::LookupTimeout, None),
-                LookupFailure::Server(d) => (Msg::LookupError, Some(d.clone())),
-                LookupFailure::Refused { message, .. } => {
-                    (Msg::LookupRefused, Some(message.get(zh).to_string()))
-                }
+            let (msg, detail) = failure_words(lang, f);
+            // Refused input is the registry's word on what was typed; the
+            // rest is about the connection, said calmly.
+            let class = if matches!(f, LookupFailure::Refused { .. }) {
+                "note warn"
+            } else {
+                "note calm"
             };
-            line(
-                "tone-unknown",
-                "?",
-                t(lang, msg).to_string(),
-                None,
-                html! { if let Some(d) = detail { <p class="detail">{ d }</p> } },
-            )
+            html! {
+                <div class="lookup-failed" data-lookup={state.lookup.code()} data-source="online">
+                    <p class={class} tabindex="-1" data-focus="headline">{ t(lang, msg) }</p>
+                    if let LookupFailure::Refused { .. } = f {
+                        if let Some(d) = detail.clone() { <p class="detail">{ d }</p> }
+                    } else {
+                        { details_toggle(lang, detail) }
+                    }
+                </div>
+            }
         }
-        LookupState::Answered(answer) => match &**answer {
-            LookupAnswer::NotFound { message } => {
-                let why = match scanned {
-                    Some(_) => t(lang, Msg::ScanNotFound).to_string(),
-                    None => message.get(zh).to_string(),
-                };
-                line(
-                    "tone-unknown",
-                    "?",
-                    t(lang, Msg::LookupNotFound).to_string(),
-                    None,
-                    html! { <p class="why">{ why }</p> },
-                )
-            }
-            LookupAnswer::Found { certificates } => {
-                let any_revoked = certificates.iter().any(|c| c.revoked);
-                let listed = html! { { for certificates.iter().map(|c| found(lang, c)) } };
-                let Some(qr) = scanned else {
-                    return line(
-                        if any_revoked { "tone-bad" } else { "tone-good" },
-                        if any_revoked { "✕" } else { "✓" },
-                        t(lang, Msg::LookupFound).to_string(),
-                        None,
-                        listed,
-                    );
-                };
-                match compare(qr, certificates) {
-                    Comparison::Same => line(
-                        if any_revoked { "tone-bad" } else { "tone-good" },
-                        if any_revoked { "✕" } else { "✓" },
-                        t(lang, Msg::RegistryMatches).to_string(),
-                        Some("same"),
-                        listed,
-                    ),
-                    Comparison::Differs(diffs) => line(
-                        "tone-bad",
-                        "✕",
-                        t(lang, Msg::RegistryDiffers).to_string(),
-                        Some("differs"),
-                        html! {
-                            <>
-                                { mismatch_table(lang, &diffs) }
-                                <p class="next">{ t(lang, Msg::RegistryDiffersNext) }</p>
-                                { listed }
-                            </>
-                        },
-                    ),
-                    Comparison::NotListed => line(
-                        "tone-caution",
-                        "!",
-                        t(lang, Msg::RegistryNotListed).to_string(),
-                        Some("not_listed"),
-                        html! {
-                            <>
-                                <p class="next">{ t(lang, Msg::RegistryDiffersNext) }</p>
-                                { listed }
-                            </>
-                        },
-                    ),
+    })
+}
+
+/// The answer to a typed lookup: one result per certificate found, each
+/// with core's verdict for the registry's record, or "not found".
+fn typed_lookup(state: &State) -> Html {
+    if let Some(html) = lookup_progress(state) {
+        return html;
+    }
+    let LookupState::Answered(answer) = &state.lookup else {
+        return Html::default();
+    };
+    let lang = state.lang;
+    let today = Date::in_china_at(state.lookup_at);
+    let card = |outcome: Outcome, first: bool| {
+        let words = explain_outcome(&outcome, None, state.lookup_at, lang);
+        let record = outcome.record.as_ref().map(|r| registry_fields(lang, r));
+        let lookup = if outcome.record.is_some() {
+            "found"
+        } else {
+            "not_found"
+        };
+        html! {
+            <section class={classes!("result", tone_class(words.tone).0)}
+                data-outcome={outcome.verdict.code()} data-basis="registry"
+                data-lookup={lookup} data-source="online">
+                { headline(&words, first) }
+                { verdict_words(lang, &words) }
+                { for record }
+                <p class="meta">{ t(lang, Msg::CheckedOnline) }</p>
+            </section>
+        }
+    };
+    match &**answer {
+        LookupAnswer::NotFound { .. } => card(Outcome::not_found(), true),
+        LookupAnswer::Found { certificates } => html! {
+            <>
+                if certificates.len() > 1 {
+                    <p class="hint">{ text::found_count(lang, certificates.len()) }</p>
                 }
-            }
+                { for certificates.iter().enumerate().map(|(i, c)| {
+                    card(Outcome::of_record(c, today), i == 0)
+                }) }
+            </>
         },
+    }
+}
+
+/// A result's headline: icon and words; the first heading of a result
+/// takes focus when it appears (`tabindex=-1`, `data-focus`).
+fn headline(words: &Explanation, first: bool) -> Html {
+    let (_, icon) = tone_class(words.tone);
+    html! {
+        <div class="verdict-head">
+            <span class="icon" aria-hidden="true">{ icon }</span>
+            <h2 tabindex="-1" data-focus={first.then_some("headline")}>{ words.headline.clone() }</h2>
+        </div>
+    }
+}
+
+/// Why, what next, the official channels where they help and the detail.
+fn verdict_words(lang: Lang, words: &Explanation) -> Html {
+    html! {
+        <>
+            <p class="why">{ words.why.clone() }</p>
+            <p class="next"><strong>{ t(lang, Msg::NextLabel) }</strong>{ words.next.clone() }</p>
+            if words.official_channels { { official_channels(lang) } }
+            if let Some(d) = &words.detail { <p class="detail">{ d.clone() }</p> }
+        </>
+    }
+}
+
+/// The ministry's query platform and the hotline, as links.
+fn official_channels(lang: Lang) -> Html {
+    html! {
+        <ul class="channels" data-channels="official">
+            <li>
+                { t(lang, Msg::OfficialSite) }
+                <a href={format!("https://{OFFICIAL_SITE}/")} target="_blank"
+                    rel="noopener noreferrer">{ OFFICIAL_SITE }</a>
+            </li>
+            <li>
+                { t(lang, Msg::OfficialHotline) }
+                <a href={format!("tel:{HOTLINE}")}>{ HOTLINE }</a>
+            </li>
+        </ul>
+    }
+}
+
+/// The registry's part of a scan's result: how its record compares with
+/// the QR code (a detail: the headline already says what it means), or
+/// why there is no answer.
+fn registry_part(state: &State, outcome: &Outcome) -> Html {
+    let lang = state.lang;
+    if let Some(html) = lookup_progress(state) {
+        return html;
+    }
+    let LookupState::Answered(answer) = &state.lookup else {
+        return Html::default();
+    };
+    let agreement = outcome.agreement.as_ref();
+    let body = match agreement {
+        Some(Agreement::Same) => {
+            let updated = outcome.record.as_ref().map(|r| r.updated_at);
+            html! {
+                <p class="agreement">
+                    { t(lang, Msg::RegistryMatches) }
+                    if let Some(at) = updated { { " " }{ text::record_updated(lang, at) } }
+                </p>
+            }
+        }
+        Some(Agreement::Differs { mismatches }) => mismatch_table(lang, mismatches),
+        Some(Agreement::NotListed) => {
+            let LookupAnswer::Found { certificates } = &**answer else {
+                return Html::default();
+            };
+            html! {
+                <>
+                    <p>{ t(lang, Msg::RegistryNotListed) }</p>
+                    { for certificates.iter().map(|c| registry_fields(lang, c)) }
+                </>
+            }
+        }
+        Some(Agreement::NotFound) | None => Html::default(),
+    };
+    html! {
+        <div class="registry" data-lookup={state.lookup.code()} data-source="online"
+            data-match={agreement.map(Agreement::code)}>
+            <h3>{ t(lang, Msg::OnlineBesideScan) }</h3>
+            { body }
+        </div>
     }
 }
 
@@ -438,7 +541,7 @@ fn mismatch_table(lang: Lang, diffs: &[Mismatch]) -> Html {
         )
     };
     let empty = if zh { "（无）" } else { "(none)" };
-    let value = |w: &crate::lookup::Words| {
+    let value = |w: &yanzheng_core::online::Words| {
         let v = w.get(zh);
         if v.is_empty() {
             empty.to_string()
@@ -457,8 +560,8 @@ fn mismatch_table(lang: Lang, diffs: &[Mismatch]) -> Html {
                 { for diffs.iter().map(|d| html! {
                     <tr data-field={d.field.code()}>
                         <th scope="row">{ label(d.field) }</th>
-                        <td>{ value(&d.qr) }</td>
-                        <td>{ value(&d.registry) }</td>
+                        <td class="nowrap-cell">{ value(&d.qr) }</td>
+                        <td class="nowrap-cell">{ value(&d.registry) }</td>
                     </tr>
                 }) }
             </tbody>
@@ -466,41 +569,61 @@ fn mismatch_table(lang: Lang, diffs: &[Mismatch]) -> Html {
     }
 }
 
-fn found(lang: Lang, c: &FoundCertificate) -> Html {
+/// A registry record's fields (masked, as the registry sends them).
+fn registry_fields(lang: Lang, c: &RegistryCertificate) -> Html {
     let zh = lang == Lang::Zh;
-    let words = |w: &Option<crate::lookup::Words>| w.as_ref().map(|w| w.get(zh).to_string());
+    let named = |n: &Option<yanzheng_core::verdict::NamedCode>| {
+        n.as_ref()
+            .map(|n| if zh { n.zh.clone() } else { n.en.clone() })
+    };
     let mut rows = vec![
-        row(t(lang, Msg::CertType), c.title.get(zh).to_string()),
+        row(t(lang, Msg::CertType), c.kind.title(zh).to_string()),
         row(t(lang, Msg::Name), c.name_masked.clone()),
         number(lang, &c.number_masked),
     ];
     for (label, value) in [
-        (Msg::Category, words(&c.category)),
-        (Msg::Item, words(&c.item)),
+        (Msg::Category, named(&c.category)),
+        (Msg::Item, named(&c.item)),
         (Msg::Employer, c.employer.clone()),
-        (Msg::Role, words(&c.role)),
+        (Msg::Role, named(&c.role)),
     ] {
         if let Some(v) = value {
             rows.push(row(t(lang, label), v));
         }
     }
-    let to = if zh { " 至 " } else { " to " };
-    rows.push(row(
-        t(lang, Msg::Validity),
-        format!("{}{to}{}", c.valid_from, c.valid_until),
-    ));
-    if let Some(d) = &c.review_due {
-        rows.push(row(t(lang, Msg::ReviewDue), d.clone()));
+    rows.push(validity(lang, c.valid_from, c.valid_until));
+    if let Some(d) = c.review_due {
+        rows.push(date_row(t(lang, Msg::ReviewDue), d));
     }
-    rows.push(row(t(lang, Msg::FirstIssued), c.first_issued.clone()));
+    rows.push(date_row(t(lang, Msg::FirstIssued), c.first_issued));
     rows.push(row(t(lang, Msg::Issuer), c.issuer.clone()));
-    rows.push(row(t(lang, Msg::RecordUpdated), c.updated_at.clone()));
+    rows.push(row(
+        t(lang, Msg::RecordUpdated),
+        text::beijing_time(lang, c.updated_at),
+    ));
     html! {
         <div class={classes!("found", c.revoked.then_some("revoked"))}>
-            if c.revoked { <p class="note warn">{ t(lang, Msg::LookupRevoked) }</p> }
             <dl class="fields">{ for rows }</dl>
         </div>
     }
+}
+
+/// The validity row: two dates that never break inside.
+fn validity(lang: Lang, from: Date, until: Date) -> Html {
+    html! {
+        <>
+            <dt>{ t(lang, Msg::Validity) }</dt>
+            <dd>
+                <span class="nowrap">{ from.to_string() }</span>
+                { if lang == Lang::Zh { " 至 " } else { " to " } }
+                <span class="nowrap">{ until.to_string() }</span>
+            </dd>
+        </>
+    }
+}
+
+fn date_row(label: &str, d: Date) -> Html {
+    html! { <><dt>{ label.to_string() }</dt><dd><span class="nowrap">{ d.to_string() }</span></dd></> }
 }
 
 fn camera_error_msg(e: &CameraError) -> Msg {
@@ -521,10 +644,39 @@ fn other_lang(lang: Lang) -> Lang {
     }
 }
 
-/// What the live region says: the headline of whatever the result area
-/// shows, so a screen reader hears each outcome once.
+/// The outcome a scan's result shows: the QR code's verdict, combined with
+/// the registry's answer when one is on screen for it.
+pub fn scan_outcome(state: &State, r: &ScanResult) -> Outcome {
+    match (&state.lookup_origin, &state.lookup) {
+        (LookupOrigin::Scan, LookupState::Answered(answer)) => {
+            combine(&r.report, answer.as_registry())
+        }
+        _ => Outcome::offline(&r.report),
+    }
+}
+
+/// What the live region says: the headline of whatever appeared last, so
+/// a screen reader hears each outcome once, in words.
 pub fn announcement(state: &State) -> String {
     let lang = state.lang;
+    if state.focus == Focus::Lookup && state.lookup_origin == LookupOrigin::Typed {
+        return match &state.lookup {
+            LookupState::Answered(answer) => {
+                let outcome = match &**answer {
+                    LookupAnswer::Found { certificates } => certificates
+                        .first()
+                        .map(|c| Outcome::of_record(c, Date::in_china_at(state.lookup_at))),
+                    LookupAnswer::NotFound { .. } => Some(Outcome::not_found()),
+                };
+                outcome.map_or_else(String::new, |o| {
+                    let words = explain_outcome(&o, None, state.lookup_at, lang);
+                    format!("{} {}", words.headline, words.why)
+                })
+            }
+            LookupState::Failed(f) => t(lang, failure_words(lang, f).0).into(),
+            _ => String::new(),
+        };
+    }
     match &state.scan {
         ScanState::Idle => String::new(),
         ScanState::Reading => t(lang, Msg::Reading).into(),
@@ -532,13 +684,16 @@ pub fn announcement(state: &State) -> String {
         ScanState::NoCode => t(lang, Msg::NoCode).into(),
         ScanState::ImageUnreadable { .. } => t(lang, Msg::ImageUnreadable).into(),
         ScanState::Done(r) => {
-            let words = explain(&r.report, lang);
+            let outcome = scan_outcome(state, r);
+            let words = explain_outcome(&outcome, Some(&r.report), r.report.checked_at, lang);
             format!("{} {}", words.headline, words.why)
         }
     }
 }
 
-/// The trust-data banner.
+/// The trust-data banner. Offline (the lists could not be fetched, the
+/// copies saved on this device are used) is the normal case on a site: one
+/// calm line with the lists' dates, the raw errors behind a toggle.
 pub fn trust_banner(state: &State) -> Html {
     let lang = state.lang;
     let TrustState::Ready { data, loaded_at } = &state.trust else {
@@ -553,6 +708,30 @@ pub fn trust_banner(state: &State) -> Html {
     } else {
         "failed"
     };
+    let offline = data.trust.is_some()
+        && !data.saved_copy.is_empty()
+        && data.saved_copy.iter().all(|p| p.error.is_network());
+    if offline {
+        let line = text::offline_line(
+            lang,
+            data.trust.as_ref().map(|l| l.issued_at),
+            data.revocations.as_ref().map(|l| l.issued_at),
+            *loaded_at,
+        );
+        let raw: Vec<String> = data
+            .saved_copy
+            .iter()
+            .map(|p| text::saved_copy(lang, p.file, &p.error))
+            .collect();
+        return html! {
+            <section class="trust trust-offline" data-trust={status} data-offline="true"
+                data-saved-copy="true">
+                <p class="offline-line">{ line }</p>
+                { for problems(data, lang) }
+                { details_toggle(lang, Some(raw.join(" "))) }
+            </section>
+        };
+    }
     let summary = data.trust.as_ref().map(|tl| {
         let mut s = text::list_version(lang, tl.version, tl.issued_at, *loaded_at);
         if tl.is_expired(*loaded_at) {
@@ -622,7 +801,7 @@ fn notice(lang: Lang, headline: Msg, next: Msg, detail: Option<&str>) -> Html {
         <section class="notice tone-unknown">
             <div class="verdict-head">
                 <span class="icon" aria-hidden="true">{ "?" }</span>
-                <h2>{ t(lang, headline) }</h2>
+                <h2 tabindex="-1" data-focus="headline">{ t(lang, headline) }</h2>
             </div>
             <p class="next">{ t(lang, next) }</p>
             if let Some(d) = detail { <p class="detail">{ d.to_string() }</p> }
@@ -642,8 +821,9 @@ fn tone_class(tone: Tone) -> (&'static str, &'static str) {
 fn result(state: &State, r: &ScanResult, h: &Handlers) -> Html {
     let lang = state.lang;
     let report = &r.report;
-    let words = explain(report, lang);
-    let (class, icon) = tone_class(words.tone);
+    let outcome = scan_outcome(state, r);
+    let words = explain_outcome(&outcome, Some(report), report.checked_at, lang);
+    let (class, _) = tone_class(words.tone);
     let details = if report.signature_verified {
         report
             .fields
@@ -658,7 +838,8 @@ fn result(state: &State, r: &ScanResult, h: &Handlers) -> Html {
     // The verdict itself says when revocation data is missing or stale.
     let no_revocations = report.trust_list.is_some()
         && report.revocations.is_none()
-        && !matches!(report.verdict, Verdict::RevocationUnknown { .. });
+        && !matches!(report.verdict, Verdict::RevocationUnknown { .. })
+        && outcome.basis == Basis::Offline;
     let revocations_line = report.revocations.map(|rl| {
         let mut s = text::list_version(lang, rl.version, rl.issued_at, report.checked_at);
         if report.checked_at > rl.expires_at {
@@ -673,20 +854,23 @@ fn result(state: &State, r: &ScanResult, h: &Handlers) -> Html {
         }
         format!("{}{}", t(lang, Msg::TrustListLabel), s)
     });
+    let basis = match outcome.basis {
+        Basis::Offline => "offline",
+        Basis::Registry => "registry",
+        Basis::Both => "both",
+    };
     html! {
-        <section class={classes!("result", class)} data-verdict={report.verdict.code()}
+        <section class={classes!("result", class)} data-outcome={outcome.verdict.code()}
+            data-verdict={report.verdict.code()} data-basis={basis}
             data-source={r.source.code()}>
-            <div class="verdict-head">
-                <span class="icon" aria-hidden="true">{ icon }</span>
-                <h2>{ words.headline }</h2>
-            </div>
-            <p class="why">{ words.why }</p>
-            <p class="next"><strong>{ t(lang, Msg::NextLabel) }</strong>{ words.next }</p>
+            { headline(&words, true) }
+            { verdict_words(lang, &words) }
             { details }
             if no_revocations { <p class="note warn">{ t(lang, Msg::RevocationsMissing) }</p> }
             if report.clock_raised { <p class="note">{ t(lang, Msg::ClockRaised) }</p> }
+            if state.lookup_origin == LookupOrigin::Scan { { registry_part(state, &outcome) } }
             <p class="meta">
-                { t(lang, Msg::CheckedOffline) }
+                { t(lang, if outcome.basis == Basis::Offline { Msg::CheckedOffline } else { Msg::CheckedBoth }) }
                 if let Some(line) = trust_line { { " · " }{ line } }
                 if let Some(line) = revocations_line {
                     <span data-list="revocations">
@@ -695,9 +879,6 @@ fn result(state: &State, r: &ScanResult, h: &Handlers) -> Html {
                 }
             </p>
             if state.refreshing_for_scan { { progress(t(lang, Msg::RefreshingTrust)) } }
-            if state.lookup_origin == LookupOrigin::Scan {
-                { lookup_result(state, report.certificate.as_ref()) }
-            }
             if report.certificate.is_some() && state.lookup != LookupState::Sending {
                 <button type="button" class="secondary check-online" data-action="check-online"
                     onclick={h.on_check_online.clone()}>{ t(lang, Msg::CheckOnline) }</button>
@@ -716,12 +897,15 @@ fn number(lang: Lang, masked: &str) -> Html {
     html! {
         <>
             <dt>{ t(lang, Msg::Number) }</dt>
-            <dd class="number">{ masked_digits(masked) }</dd>
+            <dd class="number">{ masked_digits(lang, masked) }</dd>
         </>
     }
 }
 
-fn masked_digits(masked: &str) -> Html {
+/// The masked number as the eye sees it (asterisks, then the last digits
+/// set large) and as a screen reader says it ("证号末四位 0135"): the
+/// asterisks are never read aloud.
+fn masked_digits(lang: Lang, masked: &str) -> Html {
     let split = masked
         .char_indices()
         .find(|&(_, c)| c != '*')
@@ -729,8 +913,11 @@ fn masked_digits(masked: &str) -> Html {
     let (hidden, shown) = masked.split_at(split);
     html! {
         <>
-            <span class="hidden-digits">{ hidden.to_string() }</span>
-            <span class="last-digits">{ shown.to_string() }</span>
+            <span class="sr-only">{ text::last_digits(lang, shown) }</span>
+            <span class="masked" aria-hidden="true">
+                <span class="hidden-digits">{ hidden.to_string() }</span>
+                <span class="last-digits">{ shown.to_string() }</span>
+            </span>
         </>
     }
 }
@@ -747,7 +934,7 @@ fn revealable_number(
     let revealed = state.number_revealed && full.is_some();
     let shown = match (revealed, full) {
         (true, Some(full)) => html! { <span class="full-number">{ full.to_string() }</span> },
-        _ => masked_digits(masked),
+        _ => masked_digits(lang, masked),
     };
     html! {
         <>
@@ -809,20 +996,11 @@ fn fields(lang: Lang, f: &ShownFields, report: &Report, state: &State, h: &Handl
             }
         }
     }
-    rows.push(html! {
-        <>
-            <dt>{ t(lang, Msg::Validity) }</dt>
-            <dd>
-                <span class="nowrap">{ f.valid_from.to_string() }</span>
-                { if zh { " 至 " } else { " to " } }
-                <span class="nowrap">{ f.valid_until.to_string() }</span>
-            </dd>
-        </>
-    });
+    rows.push(validity(lang, f.valid_from, f.valid_until));
     if let Some(d) = f.review_due {
-        rows.push(row(t(lang, Msg::ReviewDue), d.to_string()));
+        rows.push(date_row(t(lang, Msg::ReviewDue), d));
     }
-    rows.push(row(t(lang, Msg::FirstIssued), f.first_issued.to_string()));
+    rows.push(date_row(t(lang, Msg::FirstIssued), f.first_issued));
     if let Some(i) = &report.issuer {
         rows.push(row(t(lang, Msg::Issuer), i.name.clone()));
     }

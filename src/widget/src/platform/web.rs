@@ -72,6 +72,27 @@ pub fn set_document_lang(tag: &str) {
     }
 }
 
+/// Moves keyboard focus to the first element matching `selector` and
+/// scrolls it to the middle of the viewport (clear of a sticky button).
+pub fn move_focus(selector: Option<&str>) {
+    use wasm_bindgen::JsCast;
+    let Some(selector) = selector else {
+        return;
+    };
+    let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector(selector).ok().flatten())
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    else {
+        return;
+    };
+    let options = web_sys::ScrollIntoViewOptions::new();
+    options.set_block(web_sys::ScrollLogicalPosition::Center);
+    el.scroll_into_view_with_scroll_into_view_options(&options);
+    // Focus moves without a second scroll; a failure leaves focus where it was.
+    let _ = el.focus();
+}
+
 /// `window.fetch`, revalidating with the server each time (lists change,
 /// and an HTTP cache must not hide a newer one).
 pub struct WebFetch;
