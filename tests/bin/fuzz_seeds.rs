@@ -77,7 +77,7 @@ fn run() -> Result<usize, String> {
                             // A seed the pipeline cannot read would only
                             // exercise the finder search.
                             let side = usize::from(u16::from_le_bytes([img[0], img[1]]));
-                            let read = yanzheng_core::qr::decode_luma(side, side, &img[4..])
+                            let read = yanzheng_qr::decode_luma(side, side, &img[4..])
                                 .map_err(|e| format!("{stem}: own QR seed: {e:?}"))?;
                             if !read.iter().any(|c| c.text.as_deref() == Some(qr)) {
                                 return Err(format!(

@@ -12,7 +12,7 @@
 
 use std::path::PathBuf;
 
-use yanzheng_core::qr::decode_luma;
+use yanzheng_qr::decode_luma;
 
 /// The `qr_image` target's reading of its input: a 4-byte size, then
 /// pixels repeated to fill it (and the raw buffer, whose size need not

@@ -1,7 +1,7 @@
 //! `bench-decode`: QR decoding over the shared samples, native and wasm.
 //!
 //! For every image in `qr-samples/manifest.tsv` (already luma, in memory) it
-//! times `yanzheng_core::qr::decode_luma` and, as the reference, rqrr 0.11
+//! times `yanzheng_qr::decode_luma` and, as the reference, rqrr 0.11
 //! as-is; then the same on 1280x720 frames (each photo placed on a cluttered
 //! background, plus frames with no code). With `--wasm DIR` (the
 //! `wasm-bindgen --target nodejs` output of `src/bench/wasm`) it runs both
@@ -162,7 +162,7 @@ fn main() {
         .iter()
         .map(|c| run_native(&c.image, pipeline))
         .collect();
-    report_all("native: yanzheng_core::qr::decode_luma", &cases, &pipeline);
+    report_all("native: yanzheng_qr::decode_luma", &cases, &pipeline);
     if let Some(path) = &opts.dump {
         if let Err(e) = dump(path, &cases, &pipeline) {
             eprintln!("bench-decode: {}: {e}", path.display());
@@ -243,7 +243,7 @@ fn fuzz_found_slow() -> Vec<(String, Luma)> {
 }
 
 fn pipeline(img: &Luma) -> Vec<Vec<u8>> {
-    match yanzheng_core::qr::decode_luma(img.width, img.height, &img.pixels) {
+    match yanzheng_qr::decode_luma(img.width, img.height, &img.pixels) {
         Ok(codes) => codes.into_iter().map(|c| c.bytes).collect(),
         Err(_) => Vec::new(),
     }

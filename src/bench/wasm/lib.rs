@@ -13,10 +13,10 @@ fn pack(payloads: impl IntoIterator<Item = Vec<u8>>) -> Vec<u8> {
     out
 }
 
-/// The yanzheng pipeline (`yanzheng_core::qr::decode_luma`).
+/// The yanzheng pipeline (`yanzheng_qr::decode_luma`).
 #[wasm_bindgen]
 pub fn decode(width: usize, height: usize, luma: &[u8]) -> Vec<u8> {
-    match yanzheng_core::qr::decode_luma(width, height, luma) {
+    match yanzheng_qr::decode_luma(width, height, luma) {
         Ok(codes) => pack(codes.into_iter().map(|c| c.bytes)),
         Err(_) => Vec::new(),
     }

@@ -1,6 +1,6 @@
 //! QR images: drawing payload text as PNG/JPEG/WebP/SVG (`yanzheng qr`) and
 //! reading codes back out of image files (`yanzheng decode`). Decoding itself
-//! is core's ([`yanzheng_core::qr::decode_luma`]); this module only turns
+//! is core's ([`yanzheng_qr::decode_luma`]); this module only turns
 //! files into luma buffers and back.
 
 use std::path::{Path, PathBuf};
@@ -11,7 +11,7 @@ use qrcode::render::svg;
 use qrcode::types::Color;
 use qrcode::{EcLevel, QrCode, Version};
 use serde_json::json;
-use yanzheng_core::qr::{decode_luma, DecodedCode};
+use yanzheng_qr::{decode_luma, DecodedCode};
 
 use crate::error::{CliError, CliResult, EXIT_FAILED, EXIT_OK, EXIT_USAGE};
 use crate::files;

@@ -24,7 +24,6 @@
 //!   expiry (which wraps the date verdict rather than hiding it). The trust
 //!   list's issue time is a floor for "now", so a clock set back cannot revive
 //!   an expired card.
-//! - [`qr`]: QR decoding from a luma buffer, panic-contained.
 //! - [`online`]: the registry's answer, the verdict its record gets under the
 //!   same rules, and one outcome from a scan and that answer.
 //! - [`messages`]: the words for each verdict, Simplified Chinese first, in
@@ -43,7 +42,6 @@ pub mod date;
 pub mod messages;
 pub mod online;
 pub mod payload;
-pub mod qr;
 pub mod revocation;
 pub mod trust;
 pub mod verdict;

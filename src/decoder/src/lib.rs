@@ -15,7 +15,7 @@
 #![warn(missing_docs)]
 
 use yanzheng_core::payload::PREFIX;
-use yanzheng_core::qr::{decode_luma, rgba_to_luma, DecodedCode};
+use yanzheng_qr::{decode_luma, rgba_to_luma, DecodedCode};
 
 /// What an image held.
 #[derive(Debug, Clone, PartialEq, Eq)]

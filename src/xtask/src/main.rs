@@ -581,6 +581,19 @@ fn test() -> Result<()> {
     step("cargo fmt --check");
     run_cmd(cargo().args(["fmt", "--all", "--check"]))?;
 
+    step("dependency boundaries (QR decoding stays out of the widget and the registry)");
+    for package in ["yanzheng-widget", "yanzheng-registry"] {
+        let tree =
+            output_of(cargo().args(["tree", "-p", package, "--prefix", "none", "-e", "normal"]))
+                .ok_or_else(|| format!("cargo tree -p {package} failed"))?;
+        if let Some(line) = tree
+            .lines()
+            .find(|l| l.starts_with("rqrr ") || l.starts_with("yanzheng-qr "))
+        {
+            return Err(format!("{package} depends on {line}: QR decoding belongs to the decoder worker, the CLI and the bench"));
+        }
+    }
+
     step("clippy (native, all targets)");
     run_cmd(cargo().args([
         "clippy",
@@ -591,11 +604,11 @@ fn test() -> Result<()> {
         "warnings",
     ]))?;
 
-    step("clippy (core without rqrr-ecc, as the widget builds it)");
+    step("clippy (the QR decoder without rqrr-ecc, as the widget's worker builds it)");
     run_cmd(cargo().args([
         "clippy",
         "-p",
-        "yanzheng-core",
+        "yanzheng-qr",
         "--no-default-features",
         "--all-targets",
         "--",
@@ -610,6 +623,8 @@ fn test() -> Result<()> {
         WASM_TARGET,
         "-p",
         "yanzheng-core",
+        "-p",
+        "yanzheng-qr",
         "-p",
         "yanzheng-widget",
         "-p",

@@ -15,7 +15,7 @@
 use std::sync::Once;
 
 use libfuzzer_sys::fuzz_target;
-use yanzheng_core::qr::decode_luma;
+use yanzheng_qr::decode_luma;
 
 static HOOK: Once = Once::new();
 

@@ -44,7 +44,7 @@ fn main() {
         let start = Instant::now();
         let mut result = Ok(Vec::new());
         for _ in 0..repeat.max(1) {
-            result = yanzheng_core::qr::decode_luma(w, h, &luma.pixels);
+            result = yanzheng_qr::decode_luma(w, h, &luma.pixels);
         }
         let ms = start.elapsed().as_secs_f64() * 1000.0 / repeat.max(1) as f64;
         match result {

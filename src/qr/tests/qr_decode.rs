@@ -3,7 +3,7 @@
 //! decode, and no input, however odd, may panic.
 
 use qrcode::{EcLevel, QrCode};
-use yanzheng_core::qr::{decode_luma, QrError};
+use yanzheng_qr::{decode_luma, QrError};
 
 /// A fixed-seed generator (xorshift64*): the same inputs on every run.
 struct Rng(u64);
