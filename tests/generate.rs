@@ -14,7 +14,7 @@
 use serde_json::{json, Value};
 use yanzheng_core::catalog;
 use yanzheng_core::cbor::Writer;
-use yanzheng_core::cert::{id_number_checksum_ok, mask_name, mask_number};
+use yanzheng_core::cert::{id_number_check_char, id_number_checksum_ok, mask_name, mask_number};
 use yanzheng_core::cose::{self, AAD_CERTIFICATE, AAD_TRUST_LIST};
 use yanzheng_core::crypto::{to_hex, KeyError};
 use yanzheng_core::payload;
@@ -105,14 +105,8 @@ const REVOKED_IN_V3_CERT_ID: u64 = cert_id(310_101, 9);
 /// An 18-character ID number from its first 17 digits, with the right
 /// ISO 7064 MOD 11-2 check character.
 pub fn id_number(first17: &str) -> String {
-    const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    const C: &[u8; 11] = b"10X98765432";
-    let sum: u32 = first17
-        .bytes()
-        .zip(W)
-        .map(|(d, w)| u32::from(d - b'0') * w)
-        .sum();
-    let n = format!("{first17}{}", char::from(C[(sum % 11) as usize]));
+    let check = id_number_check_char(first17).expect("17 digits");
+    let n = format!("{first17}{check}");
     assert!(id_number_checksum_ok(&n), "{n}");
     n
 }

@@ -233,18 +233,20 @@ pub fn is_id_number_shape(n: &str) -> bool {
 /// The issuer tool insists on it; the verifier only checks the shape, since a
 /// signed payload is the issuer's word.
 pub fn id_number_checksum_ok(n: &str) -> bool {
-    if !is_id_number_shape(n) {
-        return false;
-    }
+    is_id_number_shape(n) && id_number_check_char(&n[..17]) == Some(char::from(n.as_bytes()[17]))
+}
+
+/// The ISO 7064 MOD 11-2 check character for the first 17 digits of an ID
+/// number (`None` unless `first17` is exactly 17 ASCII digits).
+pub fn id_number_check_char(first17: &str) -> Option<char> {
     const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
     const C: &[u8; 11] = b"10X98765432";
-    let b = n.as_bytes();
-    let sum: u32 = b[..17]
-        .iter()
-        .zip(W)
-        .map(|(d, w)| u32::from(d - b'0') * w)
-        .sum();
-    C[(sum % 11) as usize] == b[17]
+    let b = first17.as_bytes();
+    if b.len() != 17 || !b.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let sum: u32 = b.iter().zip(W).map(|(d, w)| u32::from(d - b'0') * w).sum();
+    Some(char::from(C[(sum % 11) as usize]))
 }
 
 /// The ID number with all but the last four characters hidden.

@@ -97,14 +97,7 @@ fn parse_args() -> Result<Options> {
 }
 
 fn check_char(stem: &str) -> char {
-    const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    const C: &[u8; 11] = b"10X98765432";
-    let sum: u32 = stem
-        .bytes()
-        .zip(W)
-        .map(|(d, w)| u32::from(d - b'0') * w)
-        .sum();
-    C[(sum % 11) as usize] as char
+    yanzheng_core::cert::id_number_check_char(stem).unwrap_or('?')
 }
 
 /// The generated holder `i`: (name, number). Distinct numbers for distinct i

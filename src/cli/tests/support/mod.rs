@@ -487,14 +487,8 @@ pub fn wait_until(secs: u64, what: &str, mut f: impl FnMut() -> bool) {
 
 /// A valid-checksum ID number from 17 digits.
 pub fn with_check_char(stem: &str) -> String {
-    const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    const C: &[u8; 11] = b"10X98765432";
-    let sum: u32 = stem
-        .bytes()
-        .zip(W)
-        .map(|(d, w)| u32::from(d - b'0') * w)
-        .sum();
-    format!("{stem}{}", C[(sum % 11) as usize] as char)
+    let check = yanzheng_core::cert::id_number_check_char(stem).expect("17 digits");
+    format!("{stem}{check}")
 }
 
 /// Runs async code on a fresh runtime.
