@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 use yanzheng_core::cert::mask_number;
-use yanzheng_core::messages::{explain, Lang, Tone, HOTLINE, OFFICIAL_SITE};
+use yanzheng_core::messages::{explain, label, Label, Lang, Tone, HOTLINE, OFFICIAL_SITE};
 use yanzheng_core::verdict::{NamedCode, Report};
 use yanzheng_core::{verify, Date, RevocationList, TrustList, UnixTime};
 
@@ -183,51 +183,52 @@ fn print_report(
                 }
             )?;
         }
-        let label = |zh_l: &'static str, en_l: &'static str| if zh { zh_l } else { en_l };
         let mut rows: Vec<(&str, String)> = vec![
-            (label("证书", "Certificate"), f.kind.title(zh).to_string()),
-            (label("姓名", "Name"), f.name.clone()),
-            (label("性别", "Sex"), f.sex.label(zh).to_string()),
+            (label(Label::CertType, lang), f.kind.title(zh).to_string()),
+            (label(Label::Name, lang), f.name.clone()),
+            (label(Label::Sex, lang), f.sex.label(zh).to_string()),
         ];
         let number = match (&r.certificate, show_number) {
             (Some(c), true) => c.number.clone(),
             (Some(c), false) => mask_number(&c.number),
             (None, _) => f.number_masked.clone(),
         };
-        rows.push((label("证号", "ID number"), number));
+        rows.push((label(Label::Number, lang), number));
         if let Some(c) = &f.category {
-            rows.push((label("作业类别", "Category"), named(c, zh)));
+            rows.push((label(Label::Category, lang), named(c, zh)));
         }
         if let Some(c) = &f.item {
-            rows.push((label("操作项目", "Item"), named(c, zh)));
+            rows.push((label(Label::Item, lang), named(c, zh)));
         }
         if let Some(emp) = &f.employer {
-            rows.push((label("单位名称", "Employer"), emp.clone()));
+            rows.push((label(Label::Employer, lang), emp.clone()));
         }
         if let Some(c) = &f.role {
-            rows.push((label("职务", "Role"), named(c, zh)));
+            rows.push((label(Label::Role, lang), named(c, zh)));
         }
         if let Some(c) = &f.industry {
-            rows.push((label("行业类别", "Industry"), named(c, zh)));
+            rows.push((label(Label::Industry, lang), named(c, zh)));
         }
+        rows.push((label(Label::FirstIssued, lang), f.first_issued.to_string()));
         rows.push((
-            label("初领日期", "First issued"),
-            f.first_issued.to_string(),
-        ));
-        rows.push((
-            label("有效期", "Valid"),
-            format!("{} {} {}", f.valid_from, label("至", "to"), f.valid_until),
+            label(Label::Validity, lang),
+            format!(
+                "{} {} {}",
+                f.valid_from,
+                if zh { "至" } else { "to" },
+                f.valid_until
+            ),
         ));
         if let Some(d) = f.review_due {
-            rows.push((label("应复审日期", "Review due"), d.to_string()));
+            rows.push((label(Label::ReviewDue, lang), d.to_string()));
         }
         if let Some(i) = &r.issuer {
             rows.push((
-                label("发证机关", "Issuing authority"),
+                label(Label::Issuer, lang),
                 format!("{} ({})", i.name, i.kid),
             ));
         }
-        rows.push((label("证书编号", "Certificate id"), f.cert_id.to_string()));
+        rows.push((label(Label::CertId, lang), f.cert_id.to_string()));
         for (k, v) in rows {
             outln!("  {k}: {v}")?;
         }

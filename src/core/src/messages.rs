@@ -3,7 +3,7 @@
 //! use these, so an inspector and an issuer read the same explanation.
 
 use crate::date::{Date, UnixTime};
-use crate::online::{Basis, Outcome};
+use crate::online::{Basis, Field, InputError, Outcome};
 use crate::verdict::{KeyNotAllowedReason, NotCertificateKind, Report, Verdict};
 
 /// Display language.
@@ -148,38 +148,105 @@ pub fn explain_outcome(
     e
 }
 
+/// A certificate field's label, the same on every screen and in the CLI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Label {
+    /// 证书 (the certificate's type).
+    CertType,
+    /// 姓名.
+    Name,
+    /// 性别.
+    Sex,
+    /// 证号.
+    Number,
+    /// 作业类别.
+    Category,
+    /// 操作项目.
+    Item,
+    /// 单位名称.
+    Employer,
+    /// 职务.
+    Role,
+    /// 行业类别.
+    Industry,
+    /// 初领日期.
+    FirstIssued,
+    /// 有效期.
+    Validity,
+    /// 有效期起.
+    ValidFrom,
+    /// 有效期至.
+    ValidUntil,
+    /// 应复审日期.
+    ReviewDue,
+    /// 发证机关.
+    Issuer,
+    /// 证书编号.
+    CertId,
+}
+
+/// The label of a field in `lang`.
+pub fn label(l: Label, lang: Lang) -> &'static str {
+    let (zh, en) = match l {
+        Label::CertType => ("证书", "Certificate"),
+        Label::Name => ("姓名", "Name"),
+        Label::Sex => ("性别", "Sex"),
+        Label::Number => ("证号", "ID number"),
+        Label::Category => ("作业类别", "Category"),
+        Label::Item => ("操作项目", "Operation item"),
+        Label::Employer => ("单位名称", "Employer"),
+        Label::Role => ("职务", "Role"),
+        Label::Industry => ("行业类别", "Industry"),
+        Label::FirstIssued => ("初领日期", "First issued"),
+        Label::Validity => ("有效期", "Valid"),
+        Label::ValidFrom => ("有效期起", "Valid from"),
+        Label::ValidUntil => ("有效期至", "Valid until"),
+        Label::ReviewDue => ("应复审日期", "Review due"),
+        Label::Issuer => ("发证机关", "Issuing authority"),
+        Label::CertId => ("证书编号", "Certificate id"),
+    };
+    if lang == Lang::Zh {
+        zh
+    } else {
+        en
+    }
+}
+
+/// Why typed lookup input was refused, in `lang` (the widget shows it; the
+/// registry answers it).
+pub fn input_error(e: InputError, lang: Lang) -> &'static str {
+    let (zh, en) = match e {
+        InputError::NumberShape => (
+            "证号应为 18 位：17 位数字加 1 位数字或 X。",
+            "The number has 18 characters: 17 digits, then a digit or X.",
+        ),
+        InputError::NumberChecksum => (
+            "证号最后一位（校验码）与前 17 位不符，请检查是否输错。",
+            "The number's last character (the check digit) does not match the other 17: check for a typing error.",
+        ),
+        InputError::NameEmpty => ("请输入持证人姓名。", "Type the holder's name."),
+        InputError::NameTooLong => ("姓名过长。", "The name is too long."),
+        InputError::NameCharacters => (
+            "姓名中有不能使用的字符（例如从网页复制带来的不可见字符），请重新输入。",
+            "The name holds characters that cannot be used (invisible ones, copied from a web page, say): type it again.",
+        ),
+    };
+    if lang == Lang::Zh {
+        zh
+    } else {
+        en
+    }
+}
+
 /// Whole days from `then` to `now` (0 if `then` is later).
 fn days_between(then: UnixTime, now: UnixTime) -> u64 {
     now.0.saturating_sub(then.0) / 86_400
 }
 
 /// The names of mismatching fields, joined for a sentence.
-fn field_names(fields: &[&str], zh: bool) -> String {
-    let name = |f: &str| -> &'static str {
-        match (f, zh) {
-            ("name", true) => "姓名",
-            ("name", false) => "name",
-            ("type", true) => "证书种类",
-            ("type", false) => "certificate type",
-            ("category", true) => "作业类别",
-            ("category", false) => "category",
-            ("item", true) => "操作项目",
-            ("item", false) => "operation item",
-            ("role", true) => "职务",
-            ("role", false) => "role",
-            ("first_issued", true) => "初领日期",
-            ("first_issued", false) => "first-issue date",
-            ("valid_from", true) => "有效期起始日",
-            ("valid_from", false) => "start of validity",
-            ("valid_until", true) => "有效期截止日",
-            ("valid_until", false) => "end of validity",
-            ("review_due", true) => "应复审日期",
-            ("review_due", false) => "review date",
-            (_, true) => "其他信息",
-            (_, false) => "other details",
-        }
-    };
-    let names: Vec<&str> = fields.iter().map(|f| name(f)).collect();
+fn field_names(fields: &[Field], zh: bool) -> String {
+    let lang = if zh { Lang::Zh } else { Lang::En };
+    let names: Vec<&str> = fields.iter().map(|f| label(f.label(), lang)).collect();
     names.join(if zh { "、" } else { ", " })
 }
 
@@ -591,7 +658,7 @@ mod tests {
                 what: NotCertificateKind::Text,
             },
             Verdict::RegistryContradicts {
-                fields: vec!["item", "valid_until"],
+                fields: vec![crate::online::Field::Item, crate::online::Field::ValidUntil],
             },
             Verdict::NotInRegistry {
                 other_certificates: false,

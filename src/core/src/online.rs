@@ -9,8 +9,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::cert::{mask_name, CertKind, Certificate};
+use crate::cert::{
+    id_number_checksum_ok, is_id_number_shape, mask_name, CertKind, Certificate, MAX_NAME_CHARS,
+};
 use crate::date::{Date, UnixTime};
+use crate::messages::Label;
 use crate::verdict::{date_status, NamedCode, Report, ShownFields, Verdict};
 
 /// Words in both languages, with the catalogue code when they name one.
@@ -53,6 +56,124 @@ impl From<&NamedCode> for Words {
             zh: n.zh.clone(),
             en: n.en.clone(),
         }
+    }
+}
+
+/// Why typed lookup input was refused (by the widget before sending, by
+/// the registry on receipt: the same rules).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputError {
+    /// Not 17 digits and a digit or X.
+    NumberShape,
+    /// The check character does not match the other 17 (a typing error).
+    NumberChecksum,
+    /// Empty after normalization.
+    NameEmpty,
+    /// Longer than any name on a card.
+    NameTooLong,
+    /// Holds control or invisible characters.
+    NameCharacters,
+}
+
+impl InputError {
+    /// The registry's error code for it.
+    pub fn code(self) -> &'static str {
+        match self {
+            InputError::NumberShape => "invalid_number",
+            InputError::NumberChecksum => "number_check_digit",
+            _ => "invalid_name",
+        }
+    }
+
+    /// True if it is the name that was refused (else the number).
+    pub fn is_name(self) -> bool {
+        matches!(
+            self,
+            InputError::NameEmpty | InputError::NameTooLong | InputError::NameCharacters
+        )
+    }
+}
+
+/// The ID number as stored and compared: whitespace removed, `x`
+/// upper-cased, then 17 digits and a digit or `X` with the right check
+/// character.
+pub fn normalize_number(number: &str) -> Result<String, InputError> {
+    let n: String = number
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    if !is_id_number_shape(&n) {
+        return Err(InputError::NumberShape);
+    }
+    if !id_number_checksum_ok(&n) {
+        return Err(InputError::NumberChecksum);
+    }
+    Ok(n)
+}
+
+/// Characters typed for the middle dot of transliterated names
+/// (阿卜杜·热合曼): all count as U+00B7.
+const MIDDLE_DOTS: &[char] = &[
+    '\u{00B7}', // MIDDLE DOT
+    '\u{30FB}', // KATAKANA MIDDLE DOT (NFKC target of U+FF65)
+    '\u{2027}', // HYPHENATION POINT
+    '\u{2022}', // BULLET
+    '\u{2219}', // BULLET OPERATOR
+    '\u{22C5}', // DOT OPERATOR
+    '\u{0387}', // GREEK ANO TELEIA (NFKC maps it to U+00B7 already)
+    '\u{16EB}', // RUNIC SINGLE PUNCTUATION
+    '.',        // a full stop typed for the dot (NFKC maps U+FF0E here)
+];
+
+/// The name as compared, from its characters: whitespace removed, every
+/// middle-dot look-alike written as U+00B7, control and invisible
+/// characters refused, at most [`MAX_NAME_CHARS`]. The registry passes the
+/// name's NFKC form (so full-width letters match too); the widget checks
+/// what was typed with the same rules before sending it.
+pub fn normalize_name_chars(chars: impl IntoIterator<Item = char>) -> Result<String, InputError> {
+    let mut out = String::new();
+    for c in chars {
+        if c.is_whitespace() {
+            continue;
+        }
+        if c.is_control() || matches!(c, '\u{FFFD}' | '\u{FEFF}' | '\u{200B}'..='\u{200F}') {
+            return Err(InputError::NameCharacters);
+        }
+        out.push(if MIDDLE_DOTS.contains(&c) {
+            '\u{00B7}'
+        } else {
+            c
+        });
+    }
+    match out.chars().count() {
+        0 => Err(InputError::NameEmpty),
+        n if n > MAX_NAME_CHARS => Err(InputError::NameTooLong),
+        _ => Ok(out),
+    }
+}
+
+/// A lookup by number and name: the body of `POST /v1/lookup` (never a URL).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LookupRequest {
+    /// The 18-character certificate (ID) number.
+    pub number: String,
+    /// The holder's name.
+    pub name: String,
+}
+
+impl LookupRequest {
+    /// Typed input, checked with the registry's rules: the number
+    /// normalized, the name checked and sent as typed (trimmed; the
+    /// registry folds it further).
+    pub fn new(number: &str, name: &str) -> Result<LookupRequest, InputError> {
+        let number = normalize_number(number)?;
+        normalize_name_chars(name.chars())?;
+        Ok(LookupRequest {
+            number,
+            name: name.trim().to_string(),
+        })
     }
 }
 
@@ -173,6 +294,8 @@ pub enum Field {
     Item,
     /// Role (safety management).
     Role,
+    /// Industry (safety management).
+    Industry,
     /// First issued.
     FirstIssued,
     /// Valid from.
@@ -184,6 +307,22 @@ pub enum Field {
 }
 
 impl Field {
+    /// Its label on screens.
+    pub fn label(self) -> Label {
+        match self {
+            Field::Name => Label::Name,
+            Field::Kind => Label::CertType,
+            Field::Category => Label::Category,
+            Field::Item => Label::Item,
+            Field::Role => Label::Role,
+            Field::Industry => Label::Industry,
+            Field::FirstIssued => Label::FirstIssued,
+            Field::ValidFrom => Label::ValidFrom,
+            Field::ValidUntil => Label::ValidUntil,
+            Field::ReviewDue => Label::ReviewDue,
+        }
+    }
+
     /// The stable code (`name`, `type`, `item`, `valid_until`, ...).
     pub fn code(self) -> &'static str {
         match self {
@@ -192,6 +331,7 @@ impl Field {
             Field::Category => "category",
             Field::Item => "item",
             Field::Role => "role",
+            Field::Industry => "industry",
             Field::FirstIssued => "first_issued",
             Field::ValidFrom => "valid_from",
             Field::ValidUntil => "valid_until",
@@ -275,6 +415,11 @@ pub fn compare(qr: &Certificate, answer: RegistryAnswer<'_>) -> Agreement {
         ),
         (Field::Item, named(&shown.item), named(&record.item)),
         (Field::Role, named(&shown.role), named(&record.role)),
+        (
+            Field::Industry,
+            named(&shown.industry),
+            named(&record.industry),
+        ),
         (
             Field::FirstIssued,
             date(Some(qr.first_issued)),
@@ -441,7 +586,7 @@ pub fn combine(report: &Report, answer: RegistryAnswer<'_>) -> Outcome {
         (Agreement::Differs { mismatches }, _) => {
             return outcome(
                 Verdict::RegistryContradicts {
-                    fields: mismatches.iter().map(|m| m.field.code()).collect(),
+                    fields: mismatches.iter().map(|m| m.field).collect(),
                 },
                 Basis::Both,
             )
@@ -474,6 +619,50 @@ pub fn combine(report: &Report, answer: RegistryAnswer<'_>) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn typed_input_is_checked_and_normalised() {
+        let r = LookupRequest::new(" 1101 0519 4912 3100 2x ", " 张三 ").expect("valid");
+        assert_eq!(r.number, "11010519491231002X");
+        assert_eq!(r.name, "张三");
+        let err = |n: &str, m: &str| LookupRequest::new(n, m).err();
+        assert_eq!(
+            err("1101011990030700", "张三"),
+            Some(InputError::NumberShape)
+        );
+        assert_eq!(
+            err("11010119900307001A", "张三"),
+            Some(InputError::NumberShape)
+        );
+        assert_eq!(
+            err("110105194912310021", "张三"),
+            Some(InputError::NumberChecksum)
+        );
+        assert_eq!(err("110101199003070011", "  "), Some(InputError::NameEmpty));
+        assert_eq!(
+            err("110101199003070011", "张\u{200B}三"),
+            Some(InputError::NameCharacters)
+        );
+        assert_eq!(
+            err("110101199003070011", &"名".repeat(33)),
+            Some(InputError::NameTooLong)
+        );
+        let dots = [
+            "阿卜杜·热合曼",
+            "阿卜杜・热合曼",
+            "阿卜杜•热合曼",
+            "阿卜杜.热合曼",
+            "阿卜杜 · 热合曼",
+        ];
+        for typed in dots {
+            assert_eq!(
+                normalize_name_chars(typed.chars()).as_deref(),
+                Ok("阿卜杜·热合曼"),
+                "{typed}"
+            );
+        }
+        assert!(InputError::NameCharacters.is_name() && !InputError::NumberChecksum.is_name());
+    }
 
     #[test]
     fn record_dates_and_revocation_make_the_same_verdicts_as_a_scan() {
@@ -516,6 +705,40 @@ mod tests {
                 valid_until: d("2026-01-01")
             }
         );
+        // A safety-management card: its industry is compared too.
+        let mgmt = Certificate {
+            kind: CertKind::SafetyManagement,
+            name: "周伟".into(),
+            sex: crate::cert::Sex::Male,
+            number: "310115198506112039".into(),
+            region: 310_115,
+            cert_id: 7,
+            signed_on: d("2020-01-01"),
+            first_issued: r.first_issued,
+            valid_from: r.valid_from,
+            valid_until: r.valid_until,
+            review_due: r.review_due,
+            category: None,
+            item: None,
+            employer: Some("上海浦江建设工程有限公司".into()),
+            role: Some(2),
+            industry: Some(7),
+        };
+        let mut held = r.clone();
+        held.kind = CertKind::SafetyManagement;
+        held.name_masked = mask_name(&mgmt.name);
+        held.role = Some(NamedCode::of(crate::catalog::ROLES, 2));
+        held.industry = Some(NamedCode::of(crate::catalog::INDUSTRIES, 7));
+        let same = std::slice::from_ref(&held);
+        assert_eq!(compare(&mgmt, RegistryAnswer::Found(same)), Agreement::Same);
+        held.industry = Some(NamedCode::of(crate::catalog::INDUSTRIES, 8));
+        let Agreement::Differs { mismatches } = compare(&mgmt, RegistryAnswer::Found(&[held]))
+        else {
+            panic!("the industry differs")
+        };
+        assert_eq!(mismatches.len(), 1);
+        assert_eq!(mismatches[0].field, Field::Industry);
+
         r.revoked = true;
         r.revoked_by = Some(ListStamp {
             version: 9,

@@ -134,7 +134,7 @@ pub enum Verdict {
     /// code: the code was altered, or copied onto someone else's card.
     RegistryContradicts {
         /// The fields that differ (`item`, `valid_until`, ...).
-        fields: Vec<&'static str>,
+        fields: Vec<crate::online::Field>,
     },
     /// The registry holds no such certificate under this number and name
     /// (new certificates take days to appear). Never counts as valid.
@@ -151,52 +151,48 @@ pub enum Verdict {
     },
 }
 
-impl Verdict {
-    /// The stable verdict code (`valid`, `review_due_soon`, ...).
-    pub fn code(&self) -> &'static str {
-        match self {
-            Verdict::Valid => "valid",
-            Verdict::ReviewDueSoon { .. } => "review_due_soon",
-            Verdict::ReviewOverdue { .. } => "review_overdue",
-            Verdict::Expired { .. } => "expired",
-            Verdict::NotYetValid { .. } => "not_yet_valid",
-            Verdict::Revoked { .. } => "revoked",
-            Verdict::SignatureInvalid { .. } => "signature_invalid",
-            Verdict::UnknownKey { .. } => "unknown_key",
-            Verdict::KeyNotAllowed { .. } => "key_not_allowed",
-            Verdict::RevocationUnknown { .. } => "revocation_unknown",
-            Verdict::TrustOutdated { .. } => "trust_outdated",
-            Verdict::NotACertificate { .. } => "not_a_certificate",
-            Verdict::RegistryContradicts { .. } => "registry_contradicts",
-            Verdict::NotInRegistry { .. } => "not_in_registry",
-            Verdict::Unreadable { .. } => "unreadable",
+/// Each variant with its stable code, written once: [`Verdict::code`] and
+/// [`VERDICT_CODES`] (in the order screens and docs list them) come from it.
+macro_rules! verdict_codes {
+    ($($variant:ident => $code:literal,)*) => {
+        impl Verdict {
+            /// The stable verdict code (`valid`, `review_due_soon`, ...).
+            pub fn code(&self) -> &'static str {
+                match self {
+                    $(Verdict::$variant { .. } => $code,)*
+                }
+            }
         }
-    }
 
+        /// Every verdict code, in the order screens and docs list them.
+        pub const VERDICT_CODES: &[&str] = &[$($code),*];
+    };
+}
+
+verdict_codes! {
+    Valid => "valid",
+    ReviewDueSoon => "review_due_soon",
+    ReviewOverdue => "review_overdue",
+    Expired => "expired",
+    NotYetValid => "not_yet_valid",
+    Revoked => "revoked",
+    SignatureInvalid => "signature_invalid",
+    UnknownKey => "unknown_key",
+    KeyNotAllowed => "key_not_allowed",
+    RevocationUnknown => "revocation_unknown",
+    TrustOutdated => "trust_outdated",
+    NotACertificate => "not_a_certificate",
+    RegistryContradicts => "registry_contradicts",
+    NotInRegistry => "not_in_registry",
+    Unreadable => "unreadable",
+}
+
+impl Verdict {
     /// True for the two verdicts under which the holder may work.
     pub fn is_acceptable(&self) -> bool {
         matches!(self, Verdict::Valid | Verdict::ReviewDueSoon { .. })
     }
 }
-
-/// Every verdict code, in the order screens and docs list them.
-pub const VERDICT_CODES: &[&str] = &[
-    "valid",
-    "review_due_soon",
-    "review_overdue",
-    "expired",
-    "not_yet_valid",
-    "revoked",
-    "signature_invalid",
-    "unknown_key",
-    "key_not_allowed",
-    "revocation_unknown",
-    "trust_outdated",
-    "not_a_certificate",
-    "registry_contradicts",
-    "not_in_registry",
-    "unreadable",
-];
 
 /// The issuer behind a verified signature (name from the trust list).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

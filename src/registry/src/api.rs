@@ -20,7 +20,8 @@ use crate::db::{now, DbError};
 use crate::privacy::{keys_equal, normalize_name, normalize_number, InputError};
 use crate::record::FoundCertificate;
 use crate::server::AppState;
-use yanzheng_core::online::ListStamp;
+use yanzheng_core::messages::{input_error, Lang};
+use yanzheng_core::online::{ListStamp, LookupRequest};
 use yanzheng_core::Date;
 
 /// Shared state of every handler.
@@ -106,26 +107,12 @@ impl ApiError {
     }
 
     fn input(e: InputError) -> Self {
-        let (code, zh, en) = match e {
-            InputError::NumberShape => (
-                "invalid_number",
-                "证号应为18位：17位数字，最后一位是数字或X。",
-                "The certificate number has 18 characters: 17 digits, then a digit or X.",
-            ),
-            InputError::NumberChecksum => (
-                "number_check_digit",
-                "证号最后一位校验码与前17位不符，请检查是否输错。",
-                "The number's last character does not match the other 17: check for a typing error.",
-            ),
-            InputError::NameEmpty => ("invalid_name", "请输入姓名。", "Enter the holder's name."),
-            InputError::NameTooLong => ("invalid_name", "姓名过长。", "The name is too long."),
-            InputError::NameCharacters => (
-                "invalid_name",
-                "姓名中有不能使用的字符。",
-                "The name holds characters that cannot be used.",
-            ),
-        };
-        ApiError::new(StatusCode::BAD_REQUEST, code, zh, en)
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            e.code(),
+            input_error(e, Lang::Zh),
+            input_error(e, Lang::En),
+        )
     }
 }
 
@@ -324,16 +311,6 @@ impl FromRequestParts<Shared> for LookupAllowed {
             }
         }
     }
-}
-
-/// `POST /v1/lookup` body.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LookupRequest {
-    /// The 18-character certificate (ID) number.
-    pub number: String,
-    /// The holder's name.
-    pub name: String,
 }
 
 /// The lookup answer.

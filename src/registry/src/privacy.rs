@@ -15,8 +15,9 @@ use std::path::Path;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 use unicode_normalization::UnicodeNormalization;
-use yanzheng_core::cert::{id_number_checksum_ok, is_id_number_shape, MAX_NAME_CHARS};
 use yanzheng_core::crypto::{from_hex, to_hex};
+use yanzheng_core::online::normalize_name_chars;
+pub use yanzheng_core::online::{normalize_number, InputError};
 
 /// Length of a lookup key in bytes.
 pub const LOOKUP_KEY_BYTES: usize = 32;
@@ -166,71 +167,12 @@ pub fn keys_equal(a: &str, b: &str) -> bool {
     a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
 }
 
-/// Characters people type for the middle dot of transliterated names
-/// (阿卜杜·热合曼): all count as U+00B7.
-const MIDDLE_DOTS: &[char] = &[
-    '\u{00B7}', // MIDDLE DOT
-    '\u{30FB}', // KATAKANA MIDDLE DOT (NFKC target of U+FF65)
-    '\u{2027}', // HYPHENATION POINT
-    '\u{2022}', // BULLET
-    '\u{2219}', // BULLET OPERATOR
-    '\u{22C5}', // DOT OPERATOR
-    '\u{0387}', // GREEK ANO TELEIA (NFKC maps it to U+00B7 already)
-    '\u{16EB}', // RUNIC SINGLE PUNCTUATION
-    '.',        // a full stop typed for the dot (NFKC maps U+FF0E here)
-];
-
-/// Why a typed name or number was refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum InputError {
-    /// Not 17 digits and a digit or X.
-    NumberShape,
-    /// The check character does not match the other 17 (a typing error).
-    NumberChecksum,
-    /// Empty after normalization.
-    NameEmpty,
-    /// Longer than any name on a card.
-    NameTooLong,
-    /// Holds control or unassigned-looking characters.
-    NameCharacters,
-}
-
-/// The name as stored and compared: NFKC, without any whitespace, and with
-/// every middle-dot look-alike written as U+00B7. So `张 建国`, `张建国 ` and a
-/// full-width form all match `张建国`.
+/// The name as stored and compared: its NFKC form (so full-width letters
+/// match), then core's rules ([`normalize_name_chars`]: no whitespace,
+/// middle-dot look-alikes as U+00B7, no invisible characters). So `张 建国`,
+/// `张建国 ` and a full-width form all match `张建国`.
 pub fn normalize_name(name: &str) -> Result<String, InputError> {
-    let mut out = String::with_capacity(name.len());
-    for c in name.nfkc() {
-        if c.is_whitespace() {
-            continue;
-        }
-        if c.is_control() || matches!(c, '\u{FFFD}' | '\u{FEFF}' | '\u{200B}'..='\u{200F}') {
-            return Err(InputError::NameCharacters);
-        }
-        out.push(if MIDDLE_DOTS.contains(&c) {
-            '\u{00B7}'
-        } else {
-            c
-        });
-    }
-    match out.chars().count() {
-        0 => Err(InputError::NameEmpty),
-        n if n > MAX_NAME_CHARS => Err(InputError::NameTooLong),
-        _ => Ok(out),
-    }
-}
-
-/// The ID number as stored and compared: trimmed, a final `x` upper-cased,
-/// then it must be 17 digits and a digit or `X` with the right check character.
-pub fn normalize_number(number: &str) -> Result<String, InputError> {
-    let n = number.trim().to_ascii_uppercase();
-    if !is_id_number_shape(&n) {
-        return Err(InputError::NumberShape);
-    }
-    if !id_number_checksum_ok(&n) {
-        return Err(InputError::NumberChecksum);
-    }
-    Ok(n)
+    normalize_name_chars(name.nfkc())
 }
 
 #[cfg(test)]

@@ -10,7 +10,8 @@
 //! everything is testable natively (`cargo test -p yanzheng-widget`) and the
 //! rest in a browser (`wasm-bindgen-test`).
 //!
-//! - [`state`]: [`state::State`] + [`state::Action`] → new state. Verification
+//! - [`state`]: [`state::State`] + [`state::Action`] → new state, one reducer
+//!   per area (trust, scan, camera, lookup, result and record). Verification
 //!   happens here, with the clock passed in by the action.
 //! - [`trust_data`]: fetch `config.json`, then the root-signed trust list and
 //!   revocation list, and load them with core. Generic over
@@ -24,7 +25,10 @@
 //! - [`platform`]: the narrow interfaces to the browser ([`platform::Fetch`],
 //!   [`platform::Storage`]) with in-memory versions for tests; the web
 //!   implementations, image reading and the app shell that wires events to
-//!   actions exist only on `wasm32`.
+//!   actions exist only on `wasm32`. The shell (`app`) is composition: one
+//!   hook per effect (`app::effects`: record and host page, crew round, page
+//!   visibility, trust data, focus, follow-ups), the camera handles
+//!   (`app::camera_shell`) and the callbacks by area (`app::handlers`).
 //!
 //! - [`camera`]: what a camera failure means and how often frames are taken;
 //!   the browser side is `platform::web::camera`.

@@ -3,61 +3,10 @@
 //! number travel in the body, never in a URL). Sending is the shell's
 //! (`platform::web::post_json`), with a timeout and one retry.
 
-use serde::{Deserialize, Serialize};
-use yanzheng_core::cert::{id_number_checksum_ok, MAX_NAME_CHARS};
-pub use yanzheng_core::online::{RegistryAnswer, RegistryCertificate, Words};
-
-/// The request body.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct LookupRequest {
-    /// The 18-character certificate (ID) number, upper-case `X`.
-    pub number: String,
-    /// The holder's name.
-    pub name: String,
-}
-
-/// Why typed input was not sent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum InputError {
-    /// Not 17 digits followed by a digit or `X`.
-    Number,
-    /// The shape is right but the last character is not the check digit of
-    /// the first 17 (a typing error, most likely).
-    CheckDigit,
-    /// Empty or implausibly long.
-    Name,
-}
-
-impl LookupRequest {
-    /// Checks and normalises typed input (spaces removed, `x` → `X`).
-    pub fn new(number: &str, name: &str) -> Result<LookupRequest, InputError> {
-        let number: String = number
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .map(|c| c.to_ascii_uppercase())
-            .collect();
-        let shape = number.is_ascii()
-            && number.len() == 18
-            && number[..17].bytes().all(|b| b.is_ascii_digit())
-            && number[17..]
-                .bytes()
-                .all(|b| b.is_ascii_digit() || b == b'X');
-        if !shape {
-            return Err(InputError::Number);
-        }
-        if !id_number_checksum_ok(&number) {
-            return Err(InputError::CheckDigit);
-        }
-        let name = name.trim();
-        if name.is_empty() || name.chars().count() > MAX_NAME_CHARS {
-            return Err(InputError::Name);
-        }
-        Ok(LookupRequest {
-            number,
-            name: name.to_string(),
-        })
-    }
-}
+use serde::Deserialize;
+pub use yanzheng_core::online::{
+    InputError, LookupRequest, RegistryAnswer, RegistryCertificate, Words,
+};
 
 /// The registry's answer (its certificates are core's wire type).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -149,30 +98,6 @@ pub const ATTEMPTS: u32 = 2;
 mod tests {
     use super::*;
     use crate::platform::parse_json;
-
-    #[cfg_attr(not(target_arch = "wasm32"), test)]
-    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-    fn typed_input_is_checked_and_normalised() {
-        let r = LookupRequest::new(" 11010519491231002x ", " 张三 ").expect("valid");
-        assert_eq!(r.number, "11010519491231002X");
-        assert_eq!(r.name, "张三");
-        assert_eq!(
-            LookupRequest::new("1101011990030700", "张三"),
-            Err(InputError::Number)
-        );
-        assert_eq!(
-            LookupRequest::new("11010119900307001A", "张三"),
-            Err(InputError::Number)
-        );
-        assert_eq!(
-            LookupRequest::new("110101199003070011", "  "),
-            Err(InputError::Name)
-        );
-        assert_eq!(
-            LookupRequest::new("110105194912310021", "张三"),
-            Err(InputError::CheckDigit)
-        );
-    }
 
     #[cfg_attr(not(target_arch = "wasm32"), test)]
     #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]

@@ -400,154 +400,209 @@ impl State {
         self.trust_data().and_then(|d| d.trust.as_ref())
     }
 
-    /// The next state.
+    /// The next state: each area of the app has its own reducer.
     pub fn apply(&self, action: Action) -> State {
         let mut next = self.clone();
         match action {
-            Action::SetLang(lang) => next.lang = lang,
+            Action::SetLang(..) | Action::TrustLoaded { .. } => next.trust_action(action),
+            Action::ImageChosen { .. }
+            | Action::ImageRead { .. }
+            | Action::PayloadEntered { .. }
+            | Action::Clear
+            | Action::CodeScanned { .. } => next.scan_action(action),
+            Action::CameraStarting
+            | Action::CameraOn { .. }
+            | Action::CameraFailed(..)
+            | Action::CameraStopped
+            | Action::CameraPaused
+            | Action::TorchSet(..) => next.camera_action(action),
+            Action::LookupTyped { .. } | Action::LookupScanned | Action::LookupDone { .. } => {
+                next.lookup_action(action)
+            }
+            Action::ToggleNumber
+            | Action::CrewMode(..)
+            | Action::RoundLoaded(..)
+            | Action::EndRound { .. }
+            | Action::RecordCount(..)
+            | Action::RecordDays(..) => next.result_action(action),
+        }
+        next
+    }
+
+    /// Trust data and language.
+    fn trust_action(&mut self, action: Action) {
+        match action {
+            Action::SetLang(lang) => self.lang = lang,
             Action::TrustLoaded { data, now } => {
-                next.trust = TrustState::Ready {
+                self.trust = TrustState::Ready {
                     data,
                     loaded_at: now,
                 };
-                if let Some((text, read_at)) = next.pending.take() {
-                    next.scan = next.check(text, read_at);
-                    next.focus_on_result();
-                } else if next.refreshing_for_scan {
+                if let Some((text, read_at)) = self.pending.take() {
+                    self.scan = self.check(text, read_at);
+                    self.focus_on_result();
+                } else if self.refreshing_for_scan {
                     // The refresh a scan asked for: check the same code again
                     // (at the time it was read) and go online if the key is
                     // still unknown.
-                    next.refreshing_for_scan = false;
-                    if let ScanState::Done(r) = &next.scan {
+                    self.refreshing_for_scan = false;
+                    if let ScanState::Done(r) = &self.scan {
                         let (text, read_at) = (r.payload.clone(), r.report.checked_at);
-                        next.scan = next.verify_now(text, read_at);
-                        next.lookup_if_unknown_key();
+                        self.scan = self.verify_now(text, read_at);
+                        self.lookup_if_unknown_key();
                     }
                 }
             }
+            // The other areas' actions, and those that change nothing now.
+            _ => {}
+        }
+    }
+
+    /// Something to check: an image, pasted text, a camera frame.
+    fn scan_action(&mut self, action: Action) {
+        match action {
             Action::ImageChosen { scan } => {
-                next.current_image = Some(scan);
-                next.pending = None;
-                next.scan = ScanState::Reading;
+                self.current_image = Some(scan);
+                self.pending = None;
+                self.scan = ScanState::Reading;
             }
             Action::ImageRead { scan, outcome, now } => {
-                if next.current_image != Some(scan) {
-                    return next;
+                if self.current_image != Some(scan) {
+                    return;
                 }
-                next.current_image = None;
-                next.scan = match outcome {
-                    ImageOutcome::Found { text } => next.check(text, now),
+                self.current_image = None;
+                self.scan = match outcome {
+                    ImageOutcome::Found { text } => self.check(text, now),
                     ImageOutcome::NoCode => ScanState::NoCode,
                     ImageOutcome::Unreadable { detail } => ScanState::ImageUnreadable { detail },
                 };
-                next.focus_on_result();
+                self.focus_on_result();
             }
             Action::PayloadEntered { text, now } => {
                 let text = text.trim();
-                next.paste_empty = text.is_empty();
+                self.paste_empty = text.is_empty();
                 if text.is_empty() {
-                    next.set_focus(Focus::PasteField);
-                    return next;
+                    self.set_focus(Focus::PasteField);
+                    return;
                 }
-                next.current_image = None;
-                next.scan = next.check(text.to_string(), now);
-                next.focus_on_result();
+                self.current_image = None;
+                self.scan = self.check(text.to_string(), now);
+                self.focus_on_result();
             }
             Action::Clear => {
-                next.number_revealed = false;
-                next.current_image = None;
-                next.pending = None;
-                next.scan = ScanState::Idle;
+                self.number_revealed = false;
+                self.current_image = None;
+                self.pending = None;
+                self.scan = ScanState::Idle;
             }
+            Action::CodeScanned { text, now } => {
+                if self.crew_on {
+                    // Crew mode: the camera stays on; the card still in
+                    // front of it is not checked again.
+                    if self.round.still_in_view(&text, now) {
+                        return;
+                    }
+                } else {
+                    self.camera = CameraState::Off;
+                }
+                self.current_image = None;
+                self.scan = self.check(text, now);
+                if !self.crew_on {
+                    self.focus_on_result();
+                }
+            }
+            // The other areas' actions, and those that change nothing now.
+            _ => {}
+        }
+    }
+
+    /// The camera starting, running, failing or stopping.
+    fn camera_action(&mut self, action: Action) {
+        match action {
             Action::CameraStarting => {
-                next.current_image = None;
-                next.pending = None;
-                next.scan = ScanState::Idle;
-                next.camera = CameraState::Starting;
-                next.set_focus(Focus::Camera);
+                self.current_image = None;
+                self.pending = None;
+                self.scan = ScanState::Idle;
+                self.camera = CameraState::Starting;
+                self.set_focus(Focus::Camera);
             }
+            // A stop or a result that came first wins over a late start.
             Action::CameraOn {
                 torch_supported,
                 cameras,
-            } => {
-                // A stop or a result that came first wins over a late start.
-                if next.camera == CameraState::Starting {
-                    next.camera = CameraState::On {
-                        torch: torch_supported.then_some(false),
-                        cameras,
-                    };
-                }
+            } if self.camera == CameraState::Starting => {
+                self.camera = CameraState::On {
+                    torch: torch_supported.then_some(false),
+                    cameras,
+                };
             }
-            Action::CameraFailed(error) => next.camera = CameraState::Failed(error),
-            Action::CameraStopped => next.camera = CameraState::Off,
-            Action::CameraPaused => {
-                if next.camera.live() {
-                    next.camera = CameraState::Paused;
-                }
-            }
+            Action::CameraFailed(error) => self.camera = CameraState::Failed(error),
+            Action::CameraStopped => self.camera = CameraState::Off,
+            Action::CameraPaused if self.camera.live() => self.camera = CameraState::Paused,
             Action::TorchSet(lit) => {
-                if let CameraState::On { torch, .. } = &mut next.camera {
+                if let CameraState::On { torch, .. } = &mut self.camera {
                     if torch.is_some() {
                         *torch = Some(lit);
                     }
                 }
             }
+            // The other areas' actions, and those that change nothing now.
+            _ => {}
+        }
+    }
+
+    /// The online lookup: typed, for the code on screen, answered.
+    fn lookup_action(&mut self, action: Action) {
+        match action {
             Action::LookupTyped { number, name } => {
-                next.lookup_origin = LookupOrigin::Typed;
+                self.lookup_origin = LookupOrigin::Typed;
                 match LookupRequest::new(&number, &name) {
-                    Ok(request) => next.send_lookup(request),
+                    Ok(request) => self.send_lookup(request),
                     Err(e) => {
-                        next.lookup_seq = None;
-                        next.lookup = LookupState::Invalid(e);
-                        next.set_focus(match e {
-                            InputError::Name => Focus::NameField,
-                            _ => Focus::NumberField,
+                        self.lookup_seq = None;
+                        self.lookup = LookupState::Invalid(e);
+                        self.set_focus(if e.is_name() {
+                            Focus::NameField
+                        } else {
+                            Focus::NumberField
                         });
                     }
                 }
             }
-            Action::LookupScanned => next.lookup_scanned(),
-            Action::ToggleNumber => next.number_revealed = !next.number_revealed,
-            Action::CrewMode(on) => next.crew_on = on,
-            Action::RoundLoaded(round) => next.round = round,
-            Action::EndRound { next_key } => next.round = Round::with_key(next_key),
-            Action::RecordCount(n) => next.record_count = Some(n),
-            Action::RecordDays(days) => next.record_days = days,
+            Action::LookupScanned => self.lookup_scanned(),
             Action::LookupDone { seq, result, now } => {
-                if next.lookup_seq != Some(seq) {
-                    return next;
+                if self.lookup_seq != Some(seq) {
+                    return;
                 }
-                next.lookup_seq = None;
-                next.lookup_at = now;
-                next.lookup = match result {
+                self.lookup_seq = None;
+                self.lookup_at = now;
+                self.lookup = match result {
                     Ok(answer) => LookupState::Answered(answer),
                     Err(failure) => LookupState::Failed(failure),
                 };
-                next.set_focus(match next.lookup_origin {
+                self.set_focus(match self.lookup_origin {
                     LookupOrigin::Typed => Focus::Lookup,
                     LookupOrigin::Scan => Focus::Result,
                 });
             }
-            Action::CodeScanned { text, now } => {
-                if next.crew_on {
-                    // Crew mode: the camera stays on; the card still in
-                    // front of it is not checked again.
-                    if next.round.still_in_view(&text, now) {
-                        return next;
-                    }
-                } else {
-                    next.camera = CameraState::Off;
-                }
-                next.current_image = None;
-                next.scan = next.check(text, now);
-                if !next.crew_on {
-                    next.focus_on_result();
-                }
-            }
+            // The other areas' actions, and those that change nothing now.
+            _ => {}
         }
-        next
     }
 
+    /// The result, crew mode and the inspection record.
+    fn result_action(&mut self, action: Action) {
+        match action {
+            Action::ToggleNumber => self.number_revealed = !self.number_revealed,
+            Action::CrewMode(on) => self.crew_on = on,
+            Action::RoundLoaded(round) => self.round = round,
+            Action::EndRound { next_key } => self.round = Round::with_key(next_key),
+            Action::RecordCount(n) => self.record_count = Some(n),
+            Action::RecordDays(days) => self.record_days = days,
+            // The other areas' actions, and those that change nothing now.
+            _ => {}
+        }
+    }
     fn set_focus(&mut self, focus: Focus) {
         self.focus = focus;
         self.focus_seq += 1;
@@ -960,12 +1015,12 @@ mod tests {
         };
         assert_eq!(
             typed(&s, "1101").lookup,
-            LookupState::Invalid(InputError::Number)
+            LookupState::Invalid(InputError::NumberShape)
         );
         // 11010519491231002X has the check digit X; 0 is a typing error.
         assert_eq!(
             typed(&s, "110105194912310021").lookup,
-            LookupState::Invalid(InputError::CheckDigit)
+            LookupState::Invalid(InputError::NumberChecksum)
         );
         let sent = typed(&s, "11010519491231002x");
         assert_eq!(sent.lookup.code(), "sending");

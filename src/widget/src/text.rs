@@ -49,32 +49,6 @@ pub enum Msg {
     /// The device clock was behind the trust data.
     ClockRaised,
     /// Field label.
-    Name,
-    /// Field label.
-    Sex,
-    /// Field label.
-    Number,
-    /// Field label.
-    CertType,
-    /// Field label.
-    Category,
-    /// Field label.
-    Item,
-    /// Field label.
-    Employer,
-    /// Field label.
-    Role,
-    /// Field label.
-    Industry,
-    /// Field label.
-    FirstIssued,
-    /// Field label.
-    Validity,
-    /// Field label.
-    ReviewDue,
-    /// Field label.
-    Issuer,
-    /// Field label.
     TrustListLabel,
     /// Label before the revocation list's version.
     RevocationsLabel,
@@ -122,10 +96,6 @@ pub enum Msg {
     LookupButton,
     /// While the lookup runs.
     LookupSending,
-    /// A badly typed number.
-    LookupBadNumber,
-    /// A missing name.
-    LookupBadName,
     /// No network.
     LookupOffline,
     /// No answer in time.
@@ -138,8 +108,6 @@ pub enum Msg {
     RecordUpdated,
     /// The button on a result that asks the registry.
     CheckOnline,
-    /// A typed number whose check digit is wrong.
-    LookupBadCheckDigit,
     /// The registry refused the request (its own words follow).
     LookupRefused,
     /// While the trust list is fetched again for an unknown key.
@@ -174,10 +142,6 @@ pub enum Msg {
     ShowNumber,
     /// The button that masks it again.
     HideNumber,
-    /// "Valid from".
-    ValidFrom,
-    /// "Valid until".
-    ValidUntil,
     /// Heading of the online answer shown beside a scan.
     OnlineBesideScan,
     /// The registry's record matches the QR code.
@@ -250,19 +214,6 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             "本机时钟早于信任名单的签发时间，已按名单时间核验。",
             "This device's clock is behind the trust list, so the list's time was used.",
         ),
-        Msg::Name => ("姓名", "Name"),
-        Msg::Sex => ("性别", "Sex"),
-        Msg::Number => ("证号", "ID number"),
-        Msg::CertType => ("证书", "Certificate"),
-        Msg::Category => ("作业类别", "Category"),
-        Msg::Item => ("操作项目", "Operation item"),
-        Msg::Employer => ("单位名称", "Employer"),
-        Msg::Role => ("职务", "Role"),
-        Msg::Industry => ("行业类别", "Industry"),
-        Msg::FirstIssued => ("初领日期", "First issued"),
-        Msg::Validity => ("有效期", "Valid"),
-        Msg::ReviewDue => ("应复审日期", "Review due"),
-        Msg::Issuer => ("发证机关", "Issuing authority"),
         Msg::TrustListLabel => ("信任名单", "Trust list"),
         Msg::RevocationsLabel => ("撤销名单", "revocation list "),
         Msg::Stale => ("已过时", "stale"),
@@ -311,11 +262,6 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
         Msg::NameLabel => ("姓名", "Name"),
         Msg::LookupButton => ("在线查询", "Look up online"),
         Msg::LookupSending => ("正在在线查询…", "Looking up online…"),
-        Msg::LookupBadNumber => (
-            "证号应为 18 位：17 位数字加 1 位数字或 X。",
-            "The number has 18 characters: 17 digits, then a digit or X.",
-        ),
-        Msg::LookupBadName => ("请输入持证人姓名。", "Type the holder's name."),
         Msg::LookupOffline => (
             "本机目前没有网络连接，无法在线查询。联网后再试；有二维码的证书可以离线扫描核验。",
             "This phone has no connection, so the online lookup cannot run. Try again when online; cards with a QR code can be checked offline.",
@@ -331,10 +277,6 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
         Msg::CheckedOnline => ("在线查询（登记库）", "Looked up online (registry)"),
         Msg::RecordUpdated => ("记录更新于", "Record updated"),
         Msg::CheckOnline => ("在线核查登记状态", "Check live status online"),
-        Msg::LookupBadCheckDigit => (
-            "证号最后一位（校验码）与前 17 位不符，请检查是否输错。",
-            "The number's last character (the check digit) does not match the other 17: check for a typing error.",
-        ),
         Msg::LookupRefused => ("核验服务未受理此查询", "The verification service did not accept this lookup"),
         Msg::RefreshingTrust => (
             "本机的信任名单中没有此签名密钥，正在获取最新的信任名单…",
@@ -385,8 +327,6 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
         ),
         Msg::ShowNumber => ("显示完整证号", "Show full number"),
         Msg::HideNumber => ("隐藏", "Hide"),
-        Msg::ValidFrom => ("有效期起", "Valid from"),
-        Msg::ValidUntil => ("有效期至", "Valid until"),
         Msg::TechDetails => ("技术详情", "Technical details"),
         Msg::OfficialSite => ("官方查询平台（国家安全生产考试平台）：", "The ministry's official query platform: "),
         Msg::OfficialHotline => ("安全生产举报热线：", "Work-safety reporting hotline: "),
@@ -619,7 +559,7 @@ mod tests {
             Msg::Title,
             Msg::NoCode,
             Msg::ImageUnreadable,
-            Msg::Number,
+            Msg::NumberLabel,
             Msg::ScanButton,
             Msg::CameraDenied,
             Msg::CameraNotFound,

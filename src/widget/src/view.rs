@@ -11,10 +11,10 @@
 //! (`loading`, `ready` or `failed`) and, when the lists could not be
 //! refreshed for want of a network, `data-offline`.
 
-use yanzheng_core::messages::{explain_outcome, Explanation, Lang, Tone, HOTLINE, OFFICIAL_SITE};
-use yanzheng_core::online::{
-    combine, Agreement, Basis, Field, Mismatch, Outcome, RegistryCertificate,
+use yanzheng_core::messages::{
+    explain_outcome, input_error, label, Explanation, Label, Lang, Tone, HOTLINE, OFFICIAL_SITE,
 };
+use yanzheng_core::online::{combine, Agreement, Basis, Mismatch, Outcome, RegistryCertificate};
 use yanzheng_core::verdict::ShownFields;
 use yanzheng_core::{CertKind, Date, Report, Verdict};
 use yew::prelude::*;
@@ -293,8 +293,8 @@ pub fn manual_entry(state: &State, h: &Handlers) -> Html {
         (LookupState::Invalid(e), true) => Some(*e),
         _ => None,
     };
-    let number_invalid = matches!(invalid, Some(InputError::Number | InputError::CheckDigit));
-    let name_invalid = invalid == Some(InputError::Name);
+    let number_invalid = invalid.is_some_and(|e| !e.is_name());
+    let name_invalid = invalid.is_some_and(InputError::is_name);
     html! {
         <section class="manual">
             <h2>{ t(lang, Msg::ManualTitle) }</h2>
@@ -355,18 +355,11 @@ fn lookup_progress(state: &State) -> Option<Html> {
                 <p>{ t(lang, Msg::LookupSending) }</p>
             </div>
         },
-        LookupState::Invalid(e) => {
-            let msg = match e {
-                InputError::Number => Msg::LookupBadNumber,
-                InputError::CheckDigit => Msg::LookupBadCheckDigit,
-                InputError::Name => Msg::LookupBadName,
-            };
-            html! {
-                <p class="note warn" id="lookup-error" data-lookup="invalid" role="alert">
-                    { t(lang, msg) }
-                </p>
-            }
-        }
+        LookupState::Invalid(e) => html! {
+            <p class="note warn" id="lookup-error" data-lookup="invalid" role="alert">
+                { input_error(*e, lang) }
+            </p>
+        },
         LookupState::Failed(f) => {
             let (msg, detail) = failure_words(lang, f);
             // Refused input is the registry's word on what was typed; the
@@ -524,22 +517,6 @@ fn registry_part(state: &State, outcome: &Outcome) -> Html {
 /// The fields on which the QR code and the registry disagree, side by side.
 fn mismatch_table(lang: Lang, diffs: &[Mismatch]) -> Html {
     let zh = lang == Lang::Zh;
-    let label = |f: Field| {
-        t(
-            lang,
-            match f {
-                Field::Name => Msg::Name,
-                Field::Kind => Msg::CertType,
-                Field::Category => Msg::Category,
-                Field::Item => Msg::Item,
-                Field::Role => Msg::Role,
-                Field::FirstIssued => Msg::FirstIssued,
-                Field::ValidFrom => Msg::ValidFrom,
-                Field::ValidUntil => Msg::ValidUntil,
-                Field::ReviewDue => Msg::ReviewDue,
-            },
-        )
-    };
     let empty = if zh { "（无）" } else { "(none)" };
     let value = |w: &yanzheng_core::online::Words| {
         let v = w.get(zh);
@@ -559,7 +536,7 @@ fn mismatch_table(lang: Lang, diffs: &[Mismatch]) -> Html {
             <tbody>
                 { for diffs.iter().map(|d| html! {
                     <tr data-field={d.field.code()}>
-                        <th scope="row">{ label(d.field) }</th>
+                        <th scope="row">{ label(d.field.label(), lang) }</th>
                         <td class="nowrap-cell">{ value(&d.qr) }</td>
                         <td class="nowrap-cell">{ value(&d.registry) }</td>
                     </tr>
@@ -577,26 +554,27 @@ fn registry_fields(lang: Lang, c: &RegistryCertificate) -> Html {
             .map(|n| if zh { n.zh.clone() } else { n.en.clone() })
     };
     let mut rows = vec![
-        row(t(lang, Msg::CertType), c.kind.title(zh).to_string()),
-        row(t(lang, Msg::Name), c.name_masked.clone()),
+        row(label(Label::CertType, lang), c.kind.title(zh).to_string()),
+        row(label(Label::Name, lang), c.name_masked.clone()),
         number(lang, &c.number_masked),
     ];
-    for (label, value) in [
-        (Msg::Category, named(&c.category)),
-        (Msg::Item, named(&c.item)),
-        (Msg::Employer, c.employer.clone()),
-        (Msg::Role, named(&c.role)),
+    for (field, value) in [
+        (Label::Category, named(&c.category)),
+        (Label::Item, named(&c.item)),
+        (Label::Employer, c.employer.clone()),
+        (Label::Role, named(&c.role)),
+        (Label::Industry, named(&c.industry)),
     ] {
         if let Some(v) = value {
-            rows.push(row(t(lang, label), v));
+            rows.push(row(label(field, lang), v));
         }
     }
     rows.push(validity(lang, c.valid_from, c.valid_until));
     if let Some(d) = c.review_due {
-        rows.push(date_row(t(lang, Msg::ReviewDue), d));
+        rows.push(date_row(label(Label::ReviewDue, lang), d));
     }
-    rows.push(date_row(t(lang, Msg::FirstIssued), c.first_issued));
-    rows.push(row(t(lang, Msg::Issuer), c.issuer.clone()));
+    rows.push(date_row(label(Label::FirstIssued, lang), c.first_issued));
+    rows.push(row(label(Label::Issuer, lang), c.issuer.clone()));
     rows.push(row(
         t(lang, Msg::RecordUpdated),
         text::beijing_time(lang, c.updated_at),
@@ -612,7 +590,7 @@ fn registry_fields(lang: Lang, c: &RegistryCertificate) -> Html {
 fn validity(lang: Lang, from: Date, until: Date) -> Html {
     html! {
         <>
-            <dt>{ t(lang, Msg::Validity) }</dt>
+            <dt>{ label(Label::Validity, lang) }</dt>
             <dd>
                 <span class="nowrap">{ from.to_string() }</span>
                 { if lang == Lang::Zh { " 至 " } else { " to " } }
@@ -896,7 +874,7 @@ fn row(label: &str, value: String) -> Html {
 fn number(lang: Lang, masked: &str) -> Html {
     html! {
         <>
-            <dt>{ t(lang, Msg::Number) }</dt>
+            <dt>{ label(Label::Number, lang) }</dt>
             <dd class="number">{ masked_digits(lang, masked) }</dd>
         </>
     }
@@ -938,7 +916,7 @@ fn revealable_number(
     };
     html! {
         <>
-            <dt>{ t(lang, Msg::Number) }</dt>
+            <dt>{ label(Label::Number, lang) }</dt>
             <dd class="number" data-revealed={revealed.to_string()}>
                 { shown }
                 if full.is_some() {
@@ -963,7 +941,7 @@ fn fields(lang: Lang, f: &ShownFields, report: &Report, state: &State, h: &Handl
     };
     let mut rows = vec![
         html! {
-            <><dt>{ t(lang, Msg::Name) }</dt><dd class="holder">{ f.name.clone() }</dd></>
+            <><dt>{ label(Label::Name, lang) }</dt><dd class="holder">{ f.name.clone() }</dd></>
         },
         revealable_number(
             lang,
@@ -972,37 +950,37 @@ fn fields(lang: Lang, f: &ShownFields, report: &Report, state: &State, h: &Handl
             state,
             h,
         ),
-        row(t(lang, Msg::Sex), f.sex.label(zh).into()),
-        row(t(lang, Msg::CertType), f.kind.title(zh).into()),
+        row(label(Label::Sex, lang), f.sex.label(zh).into()),
+        row(label(Label::CertType, lang), f.kind.title(zh).into()),
     ];
     match f.kind {
         CertKind::SpecialOperations => {
             if let Some(c) = &f.category {
-                rows.push(row(t(lang, Msg::Category), named(c)));
+                rows.push(row(label(Label::Category, lang), named(c)));
             }
             if let Some(i) = &f.item {
-                rows.push(row(t(lang, Msg::Item), named(i)));
+                rows.push(row(label(Label::Item, lang), named(i)));
             }
         }
         CertKind::SafetyManagement => {
             if let Some(e) = &f.employer {
-                rows.push(row(t(lang, Msg::Employer), e.clone()));
+                rows.push(row(label(Label::Employer, lang), e.clone()));
             }
             if let Some(r) = &f.role {
-                rows.push(row(t(lang, Msg::Role), named(r)));
+                rows.push(row(label(Label::Role, lang), named(r)));
             }
             if let Some(i) = &f.industry {
-                rows.push(row(t(lang, Msg::Industry), named(i)));
+                rows.push(row(label(Label::Industry, lang), named(i)));
             }
         }
     }
     rows.push(validity(lang, f.valid_from, f.valid_until));
     if let Some(d) = f.review_due {
-        rows.push(date_row(t(lang, Msg::ReviewDue), d));
+        rows.push(date_row(label(Label::ReviewDue, lang), d));
     }
-    rows.push(date_row(t(lang, Msg::FirstIssued), f.first_issued));
+    rows.push(date_row(label(Label::FirstIssued, lang), f.first_issued));
     if let Some(i) = &report.issuer {
-        rows.push(row(t(lang, Msg::Issuer), i.name.clone()));
+        rows.push(row(label(Label::Issuer, lang), i.name.clone()));
     }
     html! { <dl class="fields">{ for rows }</dl> }
 }
