@@ -1,6 +1,12 @@
 // Shared helpers of the end-to-end tests.
 import { execFileSync, spawn } from 'node:child_process';
-import { join } from 'node:path';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** Chromium flags (docs/toolchain): no sandbox (containers), no GPU, nothing
  * that phones home during a test. */
@@ -76,4 +82,27 @@ export function startServer(bin, demo, www, extra = []) {
     });
     child.on('error', (e) => { clearTimeout(timer); reject(e); });
   });
+}
+
+/**
+ * A demo world (`yanzheng demo`, dated today) in a fresh folder named after
+ * `prefix`, served with www/ by `yanzheng serve --demo`, and Chromium:
+ * resolves to `{ work, demo, cases, server, browser, stop }`.
+ */
+export async function startDemo(prefix) {
+  const bin = resolve(process.env.YANZHENG_BIN ?? '');
+  const work = mkdtempSync(join(tmpdir(), `yanzheng-${prefix}-`));
+  const demo = join(work, 'demo');
+  execFileSync(bin, ['demo', '--out', demo], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const cases = JSON.parse(readFileSync(join(demo, 'cases.json'), 'utf8'));
+  const server = await startServer(bin, demo, join(repo, 'www'));
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS,
+  });
+  const stop = async () => {
+    await browser.close();
+    await server.stop();
+    rmSync(work, { recursive: true, force: true });
+  };
+  return { work, demo, cases, server, browser, stop };
 }

@@ -5,42 +5,29 @@
 // asterisks; axe-core finds nothing on any verdict screen. Run through run.mjs.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, startServer } from './support.mjs';
+import { startDemo } from './support.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const repo = resolve(here, '../..');
-const www = join(repo, 'www');
-const bin = resolve(process.env.YANZHENG_BIN ?? '');
-const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const AXE_SOURCE = readFileSync(join(here, 'node_modules/axe-core/axe.min.js'), 'utf8');
 const PHONE = { width: 390, height: 844 };
 const LANGS = ['zh', 'en'];
 
-let work;
+let world; // startDemo(): demo folder, cases, server, browser
 let demo;
 let cases;
 let server;
 let browser;
 
 before(async () => {
-  work = mkdtempSync(join(tmpdir(), 'yanzheng-verdicts-'));
-  demo = join(work, 'demo');
-  execFileSync(bin, ['demo', '--out', demo], { stdio: ['ignore', 'ignore', 'inherit'] });
-  cases = JSON.parse(readFileSync(join(demo, 'cases.json'), 'utf8'));
-  server = await startServer(bin, demo, www);
-  browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_ARGS });
+  world = await startDemo('verdicts');
+  ({ demo, cases, server, browser } = world);
 });
 
 after(async () => {
-  await browser?.close();
-  await server?.stop();
-  if (work) rmSync(work, { recursive: true, force: true });
+  await world?.stop();
 });
 
 /** The demo registry's holders (certificates.csv), by the verdict their card gets. */

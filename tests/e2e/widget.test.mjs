@@ -3,20 +3,12 @@
 // in the verdict it is named after. Run through run.mjs.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
-import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, startServer } from './support.mjs';
+import { startDemo } from './support.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const repo = resolve(here, '../..');
-const www = join(repo, 'www');
-const bin = resolve(process.env.YANZHENG_BIN ?? '');
-const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const artifacts = process.env.E2E_ARTIFACTS ?? join(tmpdir(), 'yanzheng-e2e');
 const PHONE = { width: 390, height: 844 };
 
@@ -27,19 +19,15 @@ let cases;     // cases.json: [{file, payload, expect}]
 let server;    // { url, stop }
 let browser;
 
+let world;     // startDemo(): all of the above, and stop()
+
 before(async () => {
-  work = mkdtempSync(join(tmpdir(), 'yanzheng-e2e-'));
-  demo = join(work, 'demo');
-  execFileSync(bin, ['demo', '--out', demo], { stdio: ['ignore', 'ignore', 'inherit'] });
-  cases = JSON.parse(readFileSync(join(demo, 'cases.json'), 'utf8'));
-  server = await startServer(bin, demo, www);
-  browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_ARGS });
+  world = await startDemo('e2e');
+  ({ work, demo, cases, server, browser } = world);
 });
 
 after(async () => {
-  await browser?.close();
-  await server?.stop();
-  if (work) rmSync(work, { recursive: true, force: true });
+  await world?.stop();
 });
 
 

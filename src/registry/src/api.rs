@@ -20,9 +20,10 @@ use crate::db::{now, DbError};
 use crate::privacy::{keys_equal, normalize_name, normalize_number, InputError};
 use crate::record::FoundCertificate;
 use crate::server::AppState;
-use yanzheng_core::messages::{input_error, Lang};
-use yanzheng_core::online::{ListStamp, LookupRequest};
+use yanzheng_core::messages::{explain_outcome, input_error, Lang};
+use yanzheng_core::online::{ListStamp, LookupRequest, Outcome};
 use yanzheng_core::Date;
+use yanzheng_core::UnixTime;
 
 /// Shared state of every handler.
 pub(crate) type Shared = Arc<AppState>;
@@ -329,24 +330,41 @@ pub enum LookupAnswer {
     },
 }
 
-/// The words of a `not_found` answer.
+/// The words of a `not_found` answer: core's for `not_in_registry` (why,
+/// then what to do), so the widget, the CLI and API clients read the same.
 #[derive(Debug, Serialize)]
 pub struct NotFoundMessage {
     /// Simplified Chinese.
-    pub zh: &'static str,
+    pub zh: String,
     /// English.
-    pub en: &'static str,
+    pub en: String,
 }
 
-/// Said for "no such number" and "the name differs" alike: which of the two
-/// it is would tell a stranger whether someone holds a certificate.
-pub const NOT_FOUND: NotFoundMessage = NotFoundMessage {
-    zh: "未查到与该证号和姓名相符的证书。新发的证书一般约需3天才能查到；请核对证号和姓名是否输入正确。\
-         证书信息有误或一直查不到的，请联系发证机关（当地应急管理部门）核实、更正。查不到不等于证书是假的。",
-    en: "No certificate matches this number and name. A newly issued certificate can take about 3 days to appear; \
-         check that the number and the name are typed correctly. If the data is wrong or stays missing, contact the \
-         issuing authority (the local emergency-management department), which corrects it. Not found does not mean fake.",
-};
+impl NotFoundMessage {
+    /// Said for "no such number" and "the name differs" alike: which of the
+    /// two it is would tell a stranger whether someone holds a certificate.
+    pub fn new() -> NotFoundMessage {
+        let words = |lang| {
+            let e = explain_outcome(&Outcome::not_found(), None, UnixTime(0), lang);
+            format!(
+                "{}{}{}",
+                e.why,
+                if lang == Lang::Zh { "" } else { " " },
+                e.next
+            )
+        };
+        NotFoundMessage {
+            zh: words(Lang::Zh),
+            en: words(Lang::En),
+        }
+    }
+}
+
+impl Default for NotFoundMessage {
+    fn default() -> Self {
+        NotFoundMessage::new()
+    }
+}
 
 /// Marks a response with the short key hash the access log may print.
 #[derive(Debug, Clone)]
@@ -406,7 +424,9 @@ pub async fn lookup(
     }
     found.sort_by_key(|c| std::cmp::Reverse(c.certificate.valid_from));
     let answer = if found.is_empty() {
-        LookupAnswer::NotFound { message: NOT_FOUND }
+        LookupAnswer::NotFound {
+            message: NotFoundMessage::new(),
+        }
     } else {
         LookupAnswer::Found {
             certificates: found,

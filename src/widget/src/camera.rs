@@ -74,8 +74,7 @@ pub const MAX_FRAME_SIDE: u32 = 1280;
 mod tests {
     use super::*;
 
-    #[cfg_attr(not(target_arch = "wasm32"), test)]
-    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
     fn dom_errors_map_to_what_the_person_can_do() {
         assert_eq!(
             CameraError::from_dom_name("NotAllowedError", ""),

@@ -98,8 +98,7 @@ mod tests {
     use yanzheng_core::SecretKey;
 
     // JSON is parsed differently in the browser (JSON.parse): run both.
-    #[cfg_attr(not(target_arch = "wasm32"), test)]
-    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
     fn parses_the_documented_shape_and_fills_defaults() {
         let key = to_hex(&SecretKey::from_seed(&[1; 32]).public().to_bytes());
         let json = format!(

@@ -232,8 +232,7 @@ mod tests {
         UnixTime(now().0 + s)
     }
 
-    #[cfg_attr(not(target_arch = "wasm32"), test)]
-    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
     fn a_card_in_view_counts_once_and_a_second_card_with_its_code_is_flagged() {
         let fx = Fixture::new();
         let a = result(&fx, &fx.valid_payload());
@@ -261,8 +260,7 @@ mod tests {
         assert!(!saved.contains("320102199001011232") && !saved.contains("张伟"));
     }
 
-    #[cfg_attr(not(target_arch = "wasm32"), test)]
-    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
     fn number_and_name_hashes_are_keyed_per_round() {
         let fx = Fixture::new();
         let a = result(&fx, &fx.valid_payload());
@@ -298,8 +296,7 @@ mod tests {
         assert_eq!(load(&storage, [9; 32]), one);
     }
 
-    #[cfg_attr(not(target_arch = "wasm32"), test)]
-    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
     fn the_same_certificate_with_another_holder_is_flagged() {
         let fx = Fixture::new();
         let mut forged = fx.certificate();

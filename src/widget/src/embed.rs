@@ -195,8 +195,7 @@ mod tests {
     use crate::platform::to_json;
     use crate::test_support::Fixture;
 
-    #[cfg_attr(not(target_arch = "wasm32"), test)]
-    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
     fn results_go_only_to_an_allowed_host() {
         let allowed = vec!["https://hr.example.com".to_string()];
         let p = EmbedParams::from_query("?embed=1&host=https%3A%2F%2Fhr.example.com&lang=en");
@@ -221,8 +220,7 @@ mod tests {
         assert_eq!(p.target(&[]), None);
     }
 
-    #[cfg_attr(not(target_arch = "wasm32"), test)]
-    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
     fn the_message_carries_the_verdict_masked_fields_and_the_payload() {
         let fx = Fixture::new();
         let r = &fx.checked(&fx.valid_payload());
@@ -251,8 +249,7 @@ mod tests {
         assert_eq!(read.certificate.number, "320102199001011232");
     }
 
-    #[cfg_attr(not(target_arch = "wasm32"), test)]
-    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
     fn stale_revocation_data_is_acceptable_only_when_the_host_opts_in() {
         let fx = Fixture::new();
         let mut r = fx.checked(&fx.valid_payload());

@@ -99,8 +99,7 @@ mod tests {
     use super::*;
     use crate::platform::parse_json;
 
-    #[cfg_attr(not(target_arch = "wasm32"), test)]
-    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
     fn registry_answers_parse() {
         let found = r#"{"status":"found","certificates":[{"type":"special_operations",
             "title":{"zh":"特种作业操作证","en":"Special operations certificate"},"cert_id":7,

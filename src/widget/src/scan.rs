@@ -54,8 +54,7 @@ pub fn fit_within(width: u32, height: u32, max_side: u32) -> (u32, u32) {
 mod tests {
     use super::*;
 
-    #[cfg_attr(not(target_arch = "wasm32"), test)]
-    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
     fn photos_shrink_to_the_limit_and_small_images_stay() {
         assert_eq!(fit_within(4032, 3024, 1600), (1600, 1200));
         assert_eq!(fit_within(3024, 4032, 1600), (1200, 1600));

@@ -767,8 +767,7 @@ mod tests {
         })
     }
 
-    #[cfg_attr(not(target_arch = "wasm32"), test)]
-    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
     fn starts_loading_in_chinese() {
         let s = State::new(Lang::default());
         assert_eq!(s.lang, Lang::Zh);
@@ -777,8 +776,7 @@ mod tests {
         assert_eq!(s.apply(Action::SetLang(Lang::En)).lang, Lang::En);
     }
 
-    #[cfg_attr(not(target_arch = "wasm32"), test)]
-    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
     fn a_valid_payload_is_valid_offline() {
         let fx = Fixture::new();
         let s = pasted(&loaded(&fx), &format!("  {}\n", fx.valid_payload()));
@@ -801,8 +799,7 @@ mod tests {
         );
     }
 
-    #[cfg_attr(not(target_arch = "wasm32"), test)]
-    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
     fn dates_and_revocations_come_from_core() {
         let fx = Fixture::new();
         let s = loaded(&fx);
@@ -831,8 +828,7 @@ mod tests {
         );
     }
 
-    #[cfg_attr(not(target_arch = "wasm32"), test)]
-    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
     fn a_tampered_signature_is_invalid_and_a_link_is_not_a_certificate() {
         let fx = Fixture::new();
         let s = loaded(&fx);
@@ -854,8 +850,7 @@ mod tests {
         );
     }
 
-    #[cfg_attr(not(target_arch = "wasm32"), test)]
-    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
     fn without_a_trust_list_a_scan_says_no_trust_data_never_forged() {
         let fx = Fixture::new();
         let mut data = fx.data();
@@ -883,8 +878,7 @@ mod tests {
         assert!(words.why.contains("不代表证件是假的"), "{}", words.why);
     }
 
-    #[cfg_attr(not(target_arch = "wasm32"), test)]
-    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
     fn a_code_read_before_the_trust_data_is_checked_when_it_arrives() {
         let fx = Fixture::new();
         let s = State::new(Lang::Zh)
@@ -904,8 +898,7 @@ mod tests {
         assert_eq!(verdict_of(&s).code(), "valid");
     }
 
-    #[cfg_attr(not(target_arch = "wasm32"), test)]
-    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
     fn a_camera_scan_stops_the_camera_and_shows_the_verdict() {
         let fx = Fixture::new();
         let s = loaded(&fx).apply(Action::CameraStarting);
@@ -960,8 +953,7 @@ mod tests {
         assert_eq!(dark.apply(Action::TorchSet(true)), dark);
     }
 
-    #[cfg_attr(not(target_arch = "wasm32"), test)]
-    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
     fn crew_mode_keeps_the_camera_on_and_lists_each_card_once() {
         let fx = Fixture::new();
         let scanned = |s: &State, text: &str, secs: u64| {
@@ -1002,8 +994,7 @@ mod tests {
         assert_eq!(single.camera.code(), "off");
     }
 
-    #[cfg_attr(not(target_arch = "wasm32"), test)]
-    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
     fn lookup_states() {
         let s = State::new(Lang::Zh);
         assert_eq!(s.lookup.code(), "idle");
@@ -1056,8 +1047,7 @@ mod tests {
         assert_eq!(none.lookup.code(), "not_found");
     }
 
-    #[cfg_attr(not(target_arch = "wasm32"), test)]
-    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
     fn stale_revocation_data_is_refreshed_once_before_the_verdict() {
         let fx = Fixture::new();
         // Ten days after the lists were loaded, the revocation data (seven
@@ -1092,8 +1082,7 @@ mod tests {
         assert_eq!(fresh.followup, Followup::None);
     }
 
-    #[cfg_attr(not(target_arch = "wasm32"), test)]
-    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
     fn an_unknown_key_refreshes_the_trust_list_once_then_goes_online() {
         let fx = Fixture::new();
         let stranger = fx.signed_by_unlisted_key();
@@ -1138,8 +1127,7 @@ mod tests {
         assert!(!known.refreshing_for_scan);
     }
 
-    #[cfg_attr(not(target_arch = "wasm32"), test)]
-    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
     fn check_live_status_looks_up_the_scanned_holder_and_a_new_scan_clears_it() {
         let fx = Fixture::new();
         let s = pasted(&loaded(&fx), &fx.valid_payload()).apply(Action::LookupScanned);
@@ -1163,8 +1151,7 @@ mod tests {
         assert_eq!(idle.lookup.code(), "idle");
     }
 
-    #[cfg_attr(not(target_arch = "wasm32"), test)]
-    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
     fn image_outcomes_and_superseded_scans() {
         let fx = Fixture::new();
         let s = loaded(&fx).apply(Action::ImageChosen { scan: 1 });

@@ -452,8 +452,7 @@ mod tests {
     use crate::platform::{MemoryFetch, MemoryStorage};
     use crate::test_support::{block_on, Fixture};
 
-    #[cfg_attr(not(target_arch = "wasm32"), test)]
-    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
     fn loads_both_lists_with_the_configured_root() {
         let fx = Fixture::new();
         let data = block_on(load(&fx.fetch()));
@@ -462,8 +461,7 @@ mod tests {
         assert_eq!(data.revocations.as_ref().map(|r| r.version), Some(5));
     }
 
-    #[cfg_attr(not(target_arch = "wasm32"), test)]
-    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
     fn a_missing_trust_list_is_a_problem_not_a_failure() {
         let fx = Fixture::new();
         let fetch = MemoryFetch::default()
@@ -478,8 +476,7 @@ mod tests {
         );
     }
 
-    #[cfg_attr(not(target_arch = "wasm32"), test)]
-    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
     fn lists_signed_by_another_root_are_refused() {
         let fx = Fixture::new();
         let other = Fixture::with_root_seed([42; 32]);
@@ -495,8 +492,7 @@ mod tests {
         ));
     }
 
-    #[cfg_attr(not(target_arch = "wasm32"), test)]
-    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
     fn no_config_means_no_lists() {
         let data = block_on(load(&MemoryFetch::default()));
         assert!(data.config.is_none() && data.trust.is_none());
@@ -509,8 +505,7 @@ mod tests {
         ));
     }
 
-    #[cfg_attr(not(target_arch = "wasm32"), test)]
-    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
     fn the_saved_copy_answers_offline_and_a_rollback_is_refused() {
         let fx = Fixture::new();
         let storage = MemoryStorage::default();
@@ -550,8 +545,7 @@ mod tests {
         assert!(refused.trust.is_none());
     }
 
-    #[cfg_attr(not(target_arch = "wasm32"), test)]
-    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
     fn the_root_is_pinned_and_moves_only_with_the_old_roots_word() {
         let fx = Fixture::new();
         let storage = MemoryStorage::default();
@@ -618,8 +612,7 @@ mod tests {
         );
     }
 
-    #[cfg_attr(not(target_arch = "wasm32"), test)]
-    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
     fn a_device_that_holds_a_version_takes_only_the_deltas() {
         use yanzheng_core::cbor::Writer;
         use yanzheng_core::revocation::DEFAULT_MAX_AGE;
