@@ -75,7 +75,7 @@ fn lookup_found_not_found_and_name_mismatch() {
         assert_eq!(a.body, b.body, "{backend:?}");
         let v = a.json();
         assert_eq!(v["status"], "not_found");
-        assert!(v["message"]["zh"].as_str().unwrap_or("").contains("3天"));
+        assert!(v["message"]["zh"].as_str().unwrap_or("").contains("3 天"));
         assert!(v["message"]["en"]
             .as_str()
             .unwrap_or("")

@@ -14,6 +14,8 @@
 //!   ([`cbor`], [`cose`], [`base45`]): one certificate has exactly one encoding.
 //! - [`crypto`]: Ed25519 via `ed25519-dalek`'s `verify_strict`, with keys
 //!   checked for canonical encoding and small order when loaded.
+//! - [`signed_list`]: the envelope both root-signed lists share (open with
+//!   the pinned root, version and dates, the rollback rule, the summary).
 //! - [`trust`] and [`revocation`]: root-signed lists with versions that only go
 //!   up and an expiry; revocations are a set coded near its information limit,
 //!   with signed deltas and a maximum age.
@@ -26,6 +28,8 @@
 //!   an expired card.
 //! - [`online`]: the registry's answer, the verdict its record gets under the
 //!   same rules, and one outcome from a scan and that answer.
+//! - [`scan`]: what reading an image gave, in the form the decoder worker
+//!   and the page share.
 //! - [`messages`]: the words for each verdict, Simplified Chinese first, in
 //!   the one vocabulary of docs/glossary.md.
 
@@ -43,6 +47,8 @@ pub mod messages;
 pub mod online;
 pub mod payload;
 pub mod revocation;
+pub mod scan;
+pub mod signed_list;
 pub mod trust;
 pub mod verdict;
 

@@ -15,19 +15,8 @@
 #![warn(missing_docs)]
 
 use yanzheng_core::payload::PREFIX;
+pub use yanzheng_core::scan::ImageOutcome as Outcome;
 use yanzheng_qr::{decode_luma, rgba_to_luma, DecodedCode};
-
-/// What an image held.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome {
-    /// A QR code's text (lossily decoded if it was not UTF-8, which the
-    /// verifier then reports as not a certificate).
-    Found(String),
-    /// No readable QR code.
-    NoCode,
-    /// The image itself could not be used.
-    Unreadable(String),
-}
 
 /// Finds the QR code to verify in an RGBA image (`width * height * 4`
 /// bytes). If there are several, one in our format wins; otherwise the
@@ -35,11 +24,17 @@ pub enum Outcome {
 pub fn find_payload(width: u32, height: u32, rgba: &[u8]) -> Outcome {
     let (w, h) = (width as usize, height as usize);
     if rgba.len() != w.saturating_mul(h).saturating_mul(4) {
-        return Outcome::Unreadable("pixel buffer size does not match the image size".into());
+        return Outcome::Unreadable {
+            detail: "pixel buffer size does not match the image size".into(),
+        };
     }
     let codes = match decode_luma(w, h, &rgba_to_luma(rgba)) {
         Ok(c) => c,
-        Err(e) => return Outcome::Unreadable(e.to_string()),
+        Err(e) => {
+            return Outcome::Unreadable {
+                detail: e.to_string(),
+            }
+        }
     };
     let text_of = |c: &DecodedCode| {
         c.text
@@ -50,7 +45,7 @@ pub fn find_payload(width: u32, height: u32, rgba: &[u8]) -> Outcome {
         .iter()
         .find(|c| c.text.as_deref().is_some_and(|t| t.starts_with(PREFIX)))
         .or(codes.first())
-        .map_or(Outcome::NoCode, |c| Outcome::Found(text_of(c)))
+        .map_or(Outcome::NoCode, |c| Outcome::Found { text: text_of(c) })
 }
 
 /// In the decoder worker: one RGBA frame to `{kind: "found", text}`,
@@ -62,16 +57,10 @@ pub fn decode_rgba(width: u32, height: u32, data: Vec<u8>) -> wasm_bindgen::JsVa
         // Setting a property on a fresh plain object cannot fail.
         let _ = js_sys::Reflect::set(&o, &key.into(), &value.into());
     };
-    match find_payload(width, height, &data) {
-        Outcome::Found(text) => {
-            set("kind", "found");
-            set("text", &text);
-        }
-        Outcome::NoCode => set("kind", "none"),
-        Outcome::Unreadable(detail) => {
-            set("kind", "unreadable");
-            set("detail", &detail);
-        }
+    let outcome = find_payload(width, height, &data);
+    set(Outcome::KIND, outcome.kind());
+    if let Some(value) = outcome.value() {
+        set(Outcome::VALUE, value);
     }
     o.into()
 }
@@ -106,7 +95,9 @@ mod tests {
         let (side, rgba) = rendered("YZ1:6BFOXN*TS0BFGN6N");
         assert_eq!(
             find_payload(side, side, &rgba),
-            Outcome::Found("YZ1:6BFOXN*TS0BFGN6N".into())
+            Outcome::Found {
+                text: "YZ1:6BFOXN*TS0BFGN6N".into()
+            }
         );
     }
 
@@ -115,11 +106,11 @@ mod tests {
         assert_eq!(find_payload(64, 48, &[255; 64 * 48 * 4]), Outcome::NoCode);
         assert!(matches!(
             find_payload(64, 48, &[255; 10]),
-            Outcome::Unreadable(_)
+            Outcome::Unreadable { .. }
         ));
         assert!(matches!(
             find_payload(u32::MAX, u32::MAX, &[]),
-            Outcome::Unreadable(_)
+            Outcome::Unreadable { .. }
         ));
     }
 }

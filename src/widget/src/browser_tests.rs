@@ -100,7 +100,7 @@ async fn a_photo_is_decoded_downscaled_and_its_code_found() {
     // What the decoder worker then does with the pixels.
     assert_eq!(
         yanzheng_decoder::find_payload(pixels.width, pixels.height, &pixels.data),
-        yanzheng_decoder::Outcome::Found(text)
+        yanzheng_decoder::Outcome::Found { text }
     );
 }
 

@@ -19,23 +19,7 @@ pub struct Rgba {
     pub data: Vec<u8>,
 }
 
-/// What an image held.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ImageOutcome {
-    /// A QR code; its text (lossily decoded if it was not UTF-8, which core
-    /// then reports as not a certificate).
-    Found {
-        /// The code's content.
-        text: String,
-    },
-    /// No readable QR code.
-    NoCode,
-    /// The image itself could not be used.
-    Unreadable {
-        /// Why, for people (not translated: it is a technical detail).
-        detail: String,
-    },
-}
+pub use yanzheng_core::scan::ImageOutcome;
 
 /// The size to draw an image at so its longer side is at most `max_side`,
 /// keeping the aspect ratio. Small images are not enlarged.

@@ -20,7 +20,8 @@ use crate::cbor::{Reader, Writer};
 use crate::cose::{self, AAD_REVOCATION_DELTA};
 use crate::crypto::{Kid, PublicKey, SecretKey};
 use crate::date::UnixTime;
-use crate::trust::{open_signed, ListError, UpdateError, MAX_KEYS};
+use crate::signed_list::{open_signed, ListError, UpdateError};
+use crate::trust::MAX_KEYS;
 
 use super::code::{best_rice_parameter, BitReader, BitWriter};
 use super::{

@@ -28,7 +28,8 @@ use crate::cbor::{Reader, Writer};
 use crate::cose::{self, AAD_REVOCATIONS};
 use crate::crypto::{Kid, PublicKey, SecretKey};
 use crate::date::UnixTime;
-use crate::trust::{open_signed, ListError, ListSummary, UpdateError, MAX_KEYS};
+use crate::signed_list::{check_update, open_signed, ListError, ListSummary, UpdateError};
+use crate::trust::MAX_KEYS;
 
 use code::{best_rice_parameter, BitReader, BitWriter};
 pub use delta::{DeltaError, RevocationDelta};
@@ -265,21 +266,10 @@ impl RevocationList {
         current: Option<&RevocationList>,
         offered: &RevocationList,
     ) -> Result<bool, UpdateError> {
-        match current {
-            None => Ok(true),
-            Some(c) if offered.version < c.version => Err(UpdateError::Rollback {
-                current: c.version,
-                offered: offered.version,
-            }),
-            Some(c) if offered.version == c.version => {
-                if c.digest == offered.digest {
-                    Ok(false)
-                } else {
-                    Err(UpdateError::Conflict { version: c.version })
-                }
-            }
-            Some(_) => Ok(true),
-        }
+        check_update(
+            current.map(|c| (c.version, &c.digest[..])),
+            (offered.version, &offered.digest[..]),
+        )
     }
 
     /// Version and dates for reports (`expires_at` is when it goes stale).

@@ -29,16 +29,10 @@ fn get_str(o: &JsValue, key: &str) -> Option<String> {
 }
 
 fn outcome_from_js(v: &JsValue) -> ImageOutcome {
-    match get_str(v, "kind").as_deref() {
-        Some("found") => match get_str(v, "text") {
-            Some(text) => ImageOutcome::Found { text },
-            None => ImageOutcome::NoCode,
-        },
-        Some("none") => ImageOutcome::NoCode,
-        _ => ImageOutcome::Unreadable {
-            detail: get_str(v, "detail").unwrap_or_else(|| "decoder gave no answer".into()),
-        },
-    }
+    ImageOutcome::from_parts(
+        get_str(v, ImageOutcome::KIND).as_deref(),
+        get_str(v, ImageOutcome::VALUE),
+    )
 }
 
 type Done = Box<dyn FnOnce(ImageOutcome)>;
