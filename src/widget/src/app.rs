@@ -1,6 +1,7 @@
-//! The app shell: turns browser events into [`Action`]s and runs the effects
-//! (loading trust data, reading images, remembering the language). It
-//! decides nothing; [`State::apply`] and core do.
+//! The app shell: turns browser events into [`Action`](crate::state::Action)s
+//! and runs the [`Effect`](crate::state::Effect)s the state asks for
+//! (fetching, storage, the camera, focus). It decides nothing;
+//! [`State::apply`] and core do.
 
 mod camera_shell;
 mod effects;
@@ -73,15 +74,14 @@ fn app() -> Html {
         .and_then(|d| d.config.as_ref())
         .and_then(|c| embed.target(&c.embed_origins))
         .map(str::to_string);
-    effects::use_record_and_host(&state, &embed, embed_target.clone());
-    effects::use_frame_height(embed_target);
     let video = use_node_ref();
     let camera = camera_shell::use_camera_shell(&state, &video);
-    effects::use_round_and_record(&state);
-    effects::use_camera_follows_visibility(&camera);
+    effects::use_effects(&state, &camera, &embed, embed_target.clone());
+    effects::use_frame_height(embed_target);
+    effects::use_restore(&state);
+    effects::use_page_visibility(&state);
     effects::use_trust_data(&state);
-    effects::use_lang_and_focus(&state);
-    effects::use_followups(&state);
+    effects::use_document_lang(&state);
     let handlers = handlers::use_handlers(&state, &embed, &camera, video);
     view::page(&state, &handlers)
 }

@@ -280,7 +280,14 @@ async fn a_registry_record_that_differs_from_the_qr_is_flagged_field_by_field() 
             now: now(),
         })
         .apply(Action::LookupScanned);
-    let seq = asked.followup_seq;
+    let seq = asked
+        .outbox
+        .pending()
+        .find_map(|e| match e {
+            crate::state::Effect::Lookup { seq, .. } => Some(*seq),
+            _ => None,
+        })
+        .expect("a lookup asked for");
     let root = render(asked.apply(Action::LookupDone {
         seq,
         result: Ok(Rc::new(answer)),
@@ -377,7 +384,7 @@ async fn a_refused_camera_explains_itself_and_offers_the_other_ways_in() {
         .flatten()
         .is_some());
     let state = State::new(Lang::Zh)
-        .apply(Action::CameraStarting)
+        .apply(Action::CameraStart)
         .apply(Action::CameraFailed(crate::camera::CameraError::Denied));
     let root = render(state).await;
     assert_eq!(

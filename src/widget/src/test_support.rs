@@ -139,7 +139,7 @@ impl Fixture {
                 text: payload.into(),
                 now: now(),
             });
-        match s.scan {
+        match s.scan.shown {
             ScanState::Done(r) => (*r).clone(),
             other => panic!("no result: {other:?}"),
         }

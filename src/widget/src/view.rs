@@ -113,9 +113,9 @@ pub fn page(state: &State, h: &Handlers) -> Html {
                 <label for="payload">{ t(lang, Msg::PasteLabel) }</label>
                 <textarea id="payload" ref={h.paste_field.clone()} rows="3"
                     autocomplete="off" autocapitalize="off" spellcheck="false"
-                    aria-invalid={state.paste_empty.to_string()}
-                    aria-describedby={state.paste_empty.then_some("paste-error")} />
-                if state.paste_empty {
+                    aria-invalid={state.scan.paste_empty.to_string()}
+                    aria-describedby={state.scan.paste_empty.then_some("paste-error")} />
+                if state.scan.paste_empty {
                     <p class="note warn" id="paste-error" role="alert" data-paste="empty">
                         { t(lang, Msg::PasteEmpty) }
                     </p>
@@ -200,10 +200,10 @@ pub fn camera_area(state: &State, h: &Handlers) -> Html {
             { controls }
             <div class="crew">
                 <button type="button" class="secondary crew-toggle" data-action="crew"
-                    aria-pressed={state.crew_on.to_string()} onclick={h.on_crew.clone()}>
+                    aria-pressed={state.crew.on.to_string()} onclick={h.on_crew.clone()}>
                     { t(lang, Msg::CrewMode) }
                 </button>
-                if state.crew_on { <p class="hint">{ t(lang, Msg::CrewHint) }</p> }
+                if state.crew.on { <p class="hint">{ t(lang, Msg::CrewHint) }</p> }
                 { crew_list(state, h) }
             </div>
         </section>
@@ -213,7 +213,7 @@ pub fn camera_area(state: &State, h: &Handlers) -> Html {
 /// The round's checks, newest first, flagged ones marked.
 fn crew_list(state: &State, h: &Handlers) -> Html {
     let lang = state.lang;
-    let round = &state.round;
+    let round = &state.crew.round;
     if round.entries.is_empty() {
         return Html::default();
     }
@@ -254,7 +254,7 @@ fn crew_list(state: &State, h: &Handlers) -> Html {
 /// The device's inspection record: its size, export and clear.
 fn record_area(state: &State, h: &Handlers) -> Html {
     let lang = state.lang;
-    let count = state.record_count.unwrap_or(0);
+    let count = state.record.count.unwrap_or(0);
     html! {
         <section class="record" data-record-count={count.to_string()}>
             <h2>{ t(lang, Msg::RecordTitle) }</h2>
@@ -264,7 +264,7 @@ fn record_area(state: &State, h: &Handlers) -> Html {
                 { t(lang, Msg::RecordRetention) }
                 <select data-setting="record-days" onchange={h.on_record_days.clone()}>
                     { for crate::prefs::RECORD_DAYS_CHOICES.iter().map(|d| html! {
-                        <option value={d.to_string()} selected={*d == state.record_days}>
+                        <option value={d.to_string()} selected={*d == state.record.days}>
                             { text::record_days(lang, *d) }
                         </option>
                     }) }
@@ -287,9 +287,9 @@ fn record_area(state: &State, h: &Handlers) -> Html {
 /// Manual entry (number + name → online lookup) and its answer.
 pub fn manual_entry(state: &State, h: &Handlers) -> Html {
     let lang = state.lang;
-    let sending = state.lookup == LookupState::Sending;
-    let typed = state.lookup_origin == LookupOrigin::Typed;
-    let invalid = match (&state.lookup, typed) {
+    let sending = state.lookup.shown == LookupState::Sending;
+    let typed = state.lookup.origin == LookupOrigin::Typed;
+    let invalid = match (&state.lookup.shown, typed) {
         (LookupState::Invalid(e), true) => Some(*e),
         _ => None,
     };
@@ -347,7 +347,7 @@ fn details_toggle(lang: Lang, detail: Option<String>) -> Html {
 /// A lookup's state other than an answer: progress, refused input, failure.
 fn lookup_progress(state: &State) -> Option<Html> {
     let lang = state.lang;
-    Some(match &state.lookup {
+    Some(match &state.lookup.shown {
         LookupState::Idle | LookupState::Answered(_) => return None,
         LookupState::Sending => html! {
             <div class="progress" data-lookup="sending">
@@ -370,7 +370,7 @@ fn lookup_progress(state: &State) -> Option<Html> {
                 "note calm"
             };
             html! {
-                <div class="lookup-failed" data-lookup={state.lookup.code()} data-source="online">
+                <div class="lookup-failed" data-lookup={state.lookup.shown.code()} data-source="online">
                     <p class={class} tabindex="-1" data-focus="headline">{ t(lang, msg) }</p>
                     if let LookupFailure::Refused { .. } = f {
                         if let Some(d) = detail.clone() { <p class="detail">{ d }</p> }
@@ -389,13 +389,13 @@ fn typed_lookup(state: &State) -> Html {
     if let Some(html) = lookup_progress(state) {
         return html;
     }
-    let LookupState::Answered(answer) = &state.lookup else {
+    let LookupState::Answered(answer) = &state.lookup.shown else {
         return Html::default();
     };
     let lang = state.lang;
-    let today = Date::in_china_at(state.lookup_at);
+    let today = Date::in_china_at(state.lookup.answered_at);
     let card = |outcome: Outcome, first: bool| {
-        let words = explain_outcome(&outcome, None, state.lookup_at, lang);
+        let words = explain_outcome(&outcome, None, state.lookup.answered_at, lang);
         let record = outcome.record.as_ref().map(|r| registry_fields(lang, r));
         let lookup = if outcome.record.is_some() {
             "found"
@@ -477,7 +477,7 @@ fn registry_part(state: &State, outcome: &Outcome) -> Html {
     if let Some(html) = lookup_progress(state) {
         return html;
     }
-    let LookupState::Answered(answer) = &state.lookup else {
+    let LookupState::Answered(answer) = &state.lookup.shown else {
         return Html::default();
     };
     let agreement = outcome.agreement.as_ref();
@@ -506,7 +506,7 @@ fn registry_part(state: &State, outcome: &Outcome) -> Html {
         Some(Agreement::NotFound) | None => Html::default(),
     };
     html! {
-        <div class="registry" data-lookup={state.lookup.code()} data-source="online"
+        <div class="registry" data-lookup={state.lookup.shown.code()} data-source="online"
             data-match={agreement.map(Agreement::code)}>
             <h3>{ t(lang, Msg::OnlineBesideScan) }</h3>
             { body }
@@ -625,7 +625,7 @@ fn other_lang(lang: Lang) -> Lang {
 /// The outcome a scan's result shows: the QR code's verdict, combined with
 /// the registry's answer when one is on screen for it.
 pub fn scan_outcome(state: &State, r: &ScanResult) -> Outcome {
-    match (&state.lookup_origin, &state.lookup) {
+    match (&state.lookup.origin, &state.lookup.shown) {
         (LookupOrigin::Scan, LookupState::Answered(answer)) => {
             combine(&r.report, answer.as_registry())
         }
@@ -637,17 +637,17 @@ pub fn scan_outcome(state: &State, r: &ScanResult) -> Outcome {
 /// a screen reader hears each outcome once, in words.
 pub fn announcement(state: &State) -> String {
     let lang = state.lang;
-    if state.focus == Focus::Lookup && state.lookup_origin == LookupOrigin::Typed {
-        return match &state.lookup {
+    if state.focus == Focus::Lookup && state.lookup.origin == LookupOrigin::Typed {
+        return match &state.lookup.shown {
             LookupState::Answered(answer) => {
                 let outcome = match &**answer {
-                    LookupAnswer::Found { certificates } => certificates
-                        .first()
-                        .map(|c| Outcome::of_record(c, Date::in_china_at(state.lookup_at))),
+                    LookupAnswer::Found { certificates } => certificates.first().map(|c| {
+                        Outcome::of_record(c, Date::in_china_at(state.lookup.answered_at))
+                    }),
                     LookupAnswer::NotFound { .. } => Some(Outcome::not_found()),
                 };
                 outcome.map_or_else(String::new, |o| {
-                    let words = explain_outcome(&o, None, state.lookup_at, lang);
+                    let words = explain_outcome(&o, None, state.lookup.answered_at, lang);
                     format!("{} {}", words.headline, words.why)
                 })
             }
@@ -655,7 +655,7 @@ pub fn announcement(state: &State) -> String {
             _ => String::new(),
         };
     }
-    match &state.scan {
+    match &state.scan.shown {
         ScanState::Idle => String::new(),
         ScanState::Reading => t(lang, Msg::Reading).into(),
         ScanState::WaitingForTrust => t(lang, Msg::Waiting).into(),
@@ -747,7 +747,7 @@ fn problems(data: &TrustData, lang: Lang) -> impl Iterator<Item = Html> + '_ {
 /// The result area (empty until something is scanned).
 pub fn result_area(state: &State, h: &Handlers) -> Html {
     let lang = state.lang;
-    let inner = match &state.scan {
+    let inner = match &state.scan.shown {
         ScanState::Idle => Html::default(),
         ScanState::Reading => progress(t(lang, Msg::Reading)),
         ScanState::WaitingForTrust => progress(t(lang, Msg::Waiting)),
@@ -761,7 +761,7 @@ pub fn result_area(state: &State, h: &Handlers) -> Html {
         ScanState::Done(r) => result(state, r, h),
     };
     html! {
-        <div class="result-area" data-state={state.scan.code()}>{ inner }</div>
+        <div class="result-area" data-state={state.scan.shown.code()}>{ inner }</div>
     }
 }
 
@@ -846,7 +846,7 @@ fn result(state: &State, r: &ScanResult, h: &Handlers) -> Html {
             { details }
             if no_revocations { <p class="note warn">{ t(lang, Msg::RevocationsMissing) }</p> }
             if report.clock_raised { <p class="note">{ t(lang, Msg::ClockRaised) }</p> }
-            if state.lookup_origin == LookupOrigin::Scan { { registry_part(state, &outcome) } }
+            if state.lookup.origin == LookupOrigin::Scan { { registry_part(state, &outcome) } }
             <p class="meta">
                 { t(lang, if outcome.basis == Basis::Offline { Msg::CheckedOffline } else { Msg::CheckedBoth }) }
                 if let Some(line) = trust_line { { " · " }{ line } }
@@ -856,8 +856,8 @@ fn result(state: &State, r: &ScanResult, h: &Handlers) -> Html {
                     </span>
                 }
             </p>
-            if state.refreshing_for_scan { { progress(t(lang, Msg::RefreshingTrust)) } }
-            if report.certificate.is_some() && state.lookup != LookupState::Sending {
+            if state.scan.refreshing_for_scan { { progress(t(lang, Msg::RefreshingTrust)) } }
+            if report.certificate.is_some() && state.lookup.shown != LookupState::Sending {
                 <button type="button" class="secondary check-online" data-action="check-online"
                     onclick={h.on_check_online.clone()}>{ t(lang, Msg::CheckOnline) }</button>
             }
@@ -909,7 +909,7 @@ fn revealable_number(
     state: &State,
     h: &Handlers,
 ) -> Html {
-    let revealed = state.number_revealed && full.is_some();
+    let revealed = state.scan.number_revealed && full.is_some();
     let shown = match (revealed, full) {
         (true, Some(full)) => html! { <span class="full-number">{ full.to_string() }</span> },
         _ => masked_digits(lang, masked),

@@ -1,6 +1,8 @@
-//! The shell's effects, one hook each: the inspection record and the host
-//! page, the crew round, the camera and page visibility, the trust data,
-//! focus and language, and the follow-ups the state asks for.
+//! The shell's hooks: one runs the effects the state asks for (each once,
+//! in order, after the page is drawn); the others turn the world into
+//! actions (what the device remembered, page visibility, the hourly trust
+//! refresh) or keep the document in step (language, the host frame's
+//! height).
 
 use std::rc::Rc;
 
@@ -14,37 +16,147 @@ use crate::embed::{EmbedParams, ResizeMessage, VerdictMessage};
 use crate::platform::web::record_store;
 use crate::platform::web::{self, LocalStorage, WebFetch};
 use crate::record::{self, RecordEntry};
-use crate::state::{Action, Focus, Followup, ScanState, State};
+use crate::state::{Action, Effect, Focus, State};
 use crate::{prefs, trust_data};
 
 /// How often the trust data is fetched again while the page stays open.
 const TRUST_REFRESH_MS: i32 = 60 * 60 * 1000;
 
-/// Each new check goes into the device's inspection record, and to the host
-/// page if one may have it.
+/// What running an effect needs besides the effect.
+struct Runner {
+    dispatcher: UseReducerDispatcher<State>,
+    camera: CameraShell,
+    lookup_url: String,
+    /// The host page's origin, when results may be posted to it.
+    host: Option<(String, Rc<EmbedParams>)>,
+}
+
+/// Runs each effect in the state's outbox once, after the page is drawn
+/// (so focus finds what was just rendered), then reports them taken.
 #[hook]
-pub(super) fn use_record_and_host(
+pub(super) fn use_effects(
     state: &UseReducerHandle<State>,
+    camera: &CameraShell,
     embed: &Rc<EmbedParams>,
     embed_target: Option<String>,
 ) {
-    let target = embed_target.clone();
-    let params = (**embed).clone();
-    let scan = state.scan.clone();
-    let dispatcher = state.dispatcher();
-    use_effect_with(state.checks, move |_| {
-        if let ScanState::Done(result) = scan {
-            if let Some(target) = &target {
-                web::post_to_host(target, &VerdictMessage::of(&result, &params));
+    let taken = use_mut_ref(|| 0u64);
+    let pending: Vec<_> = state.outbox.after(*taken.borrow()).cloned().collect();
+    let runner = Runner {
+        dispatcher: state.dispatcher(),
+        camera: camera.clone(),
+        lookup_url: state
+            .trust_data()
+            .and_then(|d| d.config.as_ref())
+            .map_or_else(|| "/v1/lookup".to_string(), |c| c.lookup_url.clone()),
+        host: embed_target.map(|t| (t, Rc::clone(embed))),
+    };
+    use_effect_with(state.outbox.last(), move |_| {
+        let mut upto = None;
+        for (n, effect) in pending {
+            if n <= *taken.borrow() {
+                continue;
             }
-            let entry = RecordEntry::of(&result, web::now());
-            spawn_local(async move {
-                match record_store::append(&entry).await {
+            *taken.borrow_mut() = n;
+            upto = Some(n);
+            runner.run(effect);
+        }
+        if let Some(upto) = upto {
+            runner.dispatcher.dispatch(Action::EffectsTaken { upto });
+        }
+    });
+}
+
+impl Runner {
+    fn run(&self, effect: Effect) {
+        let dispatcher = self.dispatcher.clone();
+        match effect {
+            Effect::RefreshTrust => spawn_local(load_trust(dispatcher)),
+            Effect::Lookup { seq, request } => {
+                let url = self.lookup_url.clone();
+                spawn_local(async move {
+                    let result = web::lookup(&url, &request).await.map(Rc::new);
+                    dispatcher.dispatch(Action::LookupDone {
+                        seq,
+                        result,
+                        now: web::now(),
+                    });
+                });
+            }
+            Effect::Record(result) => {
+                if let Some((target, params)) = &self.host {
+                    web::post_to_host(target, &VerdictMessage::of(&result, params));
+                }
+                let entry = RecordEntry::of(&result, web::now());
+                spawn_local(async move {
+                    match record_store::append(&entry).await {
+                        Ok(n) => dispatcher.dispatch(Action::RecordCount(n)),
+                        Err(e) => web_sys::console::warn_1(&e.into()),
+                    }
+                });
+            }
+            Effect::SaveRound(round) => crew::save(&LocalStorage, &round),
+            Effect::SaveLang(lang) => prefs::save_lang(&LocalStorage, lang),
+            Effect::SaveRecordDays(days) => prefs::save_record_days(&LocalStorage, days),
+            Effect::PruneRecord(days) => spawn_local(async move {
+                let keep_from = record::keep_from(web::now(), days);
+                match record_store::prune(keep_from).await {
                     Ok(n) => dispatcher.dispatch(Action::RecordCount(n)),
                     Err(e) => web_sys::console::warn_1(&e.into()),
                 }
-            });
+            }),
+            Effect::ClearRecord => spawn_local(async move {
+                match record_store::clear().await {
+                    Ok(()) => dispatcher.dispatch(Action::RecordCount(0)),
+                    Err(e) => web_sys::console::warn_1(&e.into()),
+                }
+            }),
+            Effect::ExportRecord => spawn_local(export_record()),
+            Effect::Focus(focus) => web::move_focus(focus_selector(focus)),
+            Effect::StartCamera { next_device } => self.camera.start(next_device),
+            Effect::StopCamera => self.camera.stop(),
+            Effect::SetTorch(lit) => self.camera.set_torch(lit),
         }
+    }
+}
+
+/// Fetches the trust data (the saved copy if the network fails).
+async fn load_trust(dispatcher: UseReducerDispatcher<State>) {
+    let data = trust_data::load_with_saved(&WebFetch, &LocalStorage).await;
+    dispatcher.dispatch(Action::TrustLoaded {
+        data: Rc::new(data),
+        now: web::now(),
+    });
+}
+
+/// The record as a CSV download named by today's date.
+async fn export_record() {
+    let result = match record_store::all().await {
+        Ok(entries) => {
+            let day = yanzheng_core::Date::in_china_at(web::now());
+            record_store::download(
+                &format!("yanzheng-checks-{day}.csv"),
+                "text/csv;charset=utf-8",
+                &record::to_csv(&entries),
+            )
+        }
+        Err(e) => Err(e),
+    };
+    if let Err(e) = result {
+        web_sys::console::warn_1(&e.into());
+    }
+}
+
+/// What the device remembered: the crew round in progress and how long
+/// the record keeps a check.
+#[hook]
+pub(super) fn use_restore(state: &UseReducerHandle<State>) {
+    let dispatcher = state.dispatcher();
+    use_effect_with((), move |_| {
+        dispatcher.dispatch(Action::Restored {
+            round: crew::load(&LocalStorage, web::random_key()),
+            record_days: prefs::load_record_days(&LocalStorage),
+        });
     });
 }
 
@@ -61,44 +173,18 @@ pub(super) fn use_frame_height(embed_target: Option<String>) {
     });
 }
 
-/// The crew round in progress and the inspection record's retention.
+/// The page being hidden (another app, a locked screen) or shown again.
 #[hook]
-pub(super) fn use_round_and_record(state: &UseReducerHandle<State>) {
-    {
-        // The round in progress, and the record: checks older than its
-        // retention period are deleted, then it is counted.
-        let dispatcher = state.dispatcher();
-        use_effect_with((), move |_| {
-            dispatcher.dispatch(Action::RoundLoaded(crew::load(
-                &LocalStorage,
-                web::random_key(),
-            )));
-            let days = prefs::load_record_days(&LocalStorage);
-            dispatcher.dispatch(Action::RecordDays(days));
-            prune_record(dispatcher, days);
-        });
-    }
-    {
-        // Saved when an entry is added or the round ends, not on every frame
-        // that sees the same card again (only its sighting time changes).
-        let round = state.round.clone();
-        use_effect_with(state.round.entries.len(), move |_| {
-            crew::save(&LocalStorage, &round)
-        });
-    }
-}
-
-/// The camera is released whenever the page is hidden (another app, a
-/// locked screen) and taken back when it is shown again.
-#[hook]
-pub(super) fn use_camera_follows_visibility(camera: &CameraShell) {
-    let camera = camera.clone();
+pub(super) fn use_page_visibility(state: &UseReducerHandle<State>) {
+    let dispatcher = state.dispatcher();
     use_effect_with((), move |_| {
         let document = web_sys::window().and_then(|w| w.document());
         let listener = document.as_ref().map(|document| {
             let doc = document.clone();
             let on_change = Closure::<dyn FnMut()>::new(move || {
-                camera.visibility_changed(doc.hidden());
+                dispatcher.dispatch(Action::PageVisibility {
+                    hidden: doc.hidden(),
+                });
             });
             let _ = document.add_event_listener_with_callback(
                 "visibilitychange",
@@ -117,22 +203,12 @@ pub(super) fn use_camera_follows_visibility(camera: &CameraShell) {
     });
 }
 
-/// Trust data on start (the saved copy if the network fails), then
-/// refreshed hourly while the page is open.
+/// Trust data on start, then refreshed hourly while the page is open.
 #[hook]
 pub(super) fn use_trust_data(state: &UseReducerHandle<State>) {
     let dispatcher = state.dispatcher();
     use_effect_with((), move |_| {
-        let refresh = move || {
-            let dispatcher = dispatcher.clone();
-            spawn_local(async move {
-                let data = trust_data::load_with_saved(&WebFetch, &LocalStorage).await;
-                dispatcher.dispatch(Action::TrustLoaded {
-                    data: Rc::new(data),
-                    now: web::now(),
-                });
-            });
-        };
+        let refresh = move || spawn_local(load_trust(dispatcher.clone()));
         refresh();
         let hourly = Closure::<dyn FnMut()>::new(refresh);
         let timer = web_sys::window().and_then(|w| {
@@ -151,63 +227,14 @@ pub(super) fn use_trust_data(state: &UseReducerHandle<State>) {
     });
 }
 
-/// The document's language, and focus on whatever appeared last.
+/// The document's language follows the state's.
 #[hook]
-pub(super) fn use_lang_and_focus(state: &UseReducerHandle<State>) {
+pub(super) fn use_document_lang(state: &UseReducerHandle<State>) {
     use_effect_with(state.lang, |lang| web::set_document_lang(lang.tag()));
-    {
-        // Whatever appeared last takes focus and is scrolled into view (a
-        // new verdict can otherwise be drawn above the viewport).
-        let focus = state.focus;
-        use_effect_with(state.focus_seq, move |_| {
-            web::move_focus(focus_selector(focus))
-        });
-    }
-}
-
-/// The effects the state asks for: a trust refresh (a scan named an
-/// unknown key) or a registry lookup.
-#[hook]
-pub(super) fn use_followups(state: &UseReducerHandle<State>) {
-    let dispatcher = state.dispatcher();
-    let followup = state.followup.clone();
-    let lookup_url = state
-        .trust_data()
-        .and_then(|d| d.config.as_ref())
-        .map_or_else(|| "/v1/lookup".to_string(), |c| c.lookup_url.clone());
-    use_effect_with(state.followup_seq, move |&seq| match followup {
-        Followup::None => {}
-        Followup::RefreshTrust => spawn_local(async move {
-            let data = trust_data::load_with_saved(&WebFetch, &LocalStorage).await;
-            dispatcher.dispatch(Action::TrustLoaded {
-                data: Rc::new(data),
-                now: web::now(),
-            });
-        }),
-        Followup::Lookup(request) => spawn_local(async move {
-            let result = web::lookup(&lookup_url, &request).await.map(Rc::new);
-            dispatcher.dispatch(Action::LookupDone {
-                seq,
-                result,
-                now: web::now(),
-            });
-        }),
-    });
-}
-
-/// Deletes the record's checks older than `days` and counts what is left.
-pub(super) fn prune_record(dispatcher: yew::UseReducerDispatcher<State>, days: u32) {
-    spawn_local(async move {
-        let keep_from = record::keep_from(web::now(), days);
-        match record_store::prune(keep_from).await {
-            Ok(n) => dispatcher.dispatch(Action::RecordCount(n)),
-            Err(e) => web_sys::console::warn_1(&e.into()),
-        }
-    });
 }
 
 /// Where focus goes: the element `focus` names.
-pub(super) fn focus_selector(focus: Focus) -> Option<&'static str> {
+fn focus_selector(focus: Focus) -> Option<&'static str> {
     match focus {
         Focus::None => None,
         Focus::Result => Some(".result-area [data-focus=\"headline\"]"),

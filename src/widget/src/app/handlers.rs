@@ -12,14 +12,10 @@ use yanzheng_core::messages::Lang;
 use yew::prelude::*;
 
 use super::camera_shell::CameraShell;
-use super::effects::prune_record;
 use crate::embed::EmbedParams;
-use crate::platform::web::record_store;
-use crate::platform::web::{self, LocalStorage};
-use crate::prefs;
-use crate::record;
+use crate::platform::web;
 use crate::scan::{self, ImageOutcome};
-use crate::state::{Action, CameraState, State};
+use crate::state::{Action, State};
 use crate::view::Handlers;
 
 /// Every callback and element reference the page needs.
@@ -33,7 +29,7 @@ pub(super) fn use_handlers(
     let paste_field = use_node_ref();
     let on_file = use_image_input(state, camera);
     let (on_paste, on_lang) = paste_and_lang(state, &paste_field);
-    let (on_scan, on_stop, on_switch, on_torch) = camera_buttons(state, camera);
+    let (on_scan, on_stop, on_switch, on_torch) = camera_buttons(state);
     let (on_lookup, on_check_online, lookup_number, lookup_name) = use_lookup_form(state);
     let (on_toggle_number, on_crew, on_end_round) = result_and_crew_buttons(state);
     let (on_export_record, on_clear_record, on_record_days) = record_buttons(state);
@@ -78,9 +74,6 @@ fn use_image_input(state: &UseReducerHandle<State>, camera: &CameraShell) -> Cal
                 *n += 1;
                 *n
             };
-            if camera.wanted.get() || camera.scanner.running() {
-                camera.stop();
-            }
             dispatcher.dispatch(Action::ImageChosen { scan });
             let dispatcher = dispatcher.clone();
             let decoder = camera.decoder.clone();
@@ -165,65 +158,40 @@ fn paste_and_lang(
     };
 
     let on_lang = {
-        let dispatcher = state.dispatcher();
         let lang = match state.lang {
             Lang::Zh => Lang::En,
             Lang::En => Lang::Zh,
         };
-        Callback::from(move |_: MouseEvent| {
-            prefs::save_lang(&LocalStorage, lang);
-            dispatcher.dispatch(Action::SetLang(lang));
-        })
+        dispatch(state, move || Action::SetLang(lang))
     };
 
     (on_paste, on_lang)
 }
 
+/// A callback that dispatches what `action` makes, whatever the event.
+fn dispatch<E: 'static>(
+    state: &UseReducerHandle<State>,
+    action: impl Fn() -> Action + 'static,
+) -> Callback<E> {
+    let dispatcher = state.dispatcher();
+    Callback::from(move |_: E| dispatcher.dispatch(action()))
+}
+
 #[allow(clippy::type_complexity)]
 fn camera_buttons(
     state: &UseReducerHandle<State>,
-    camera: &CameraShell,
 ) -> (
     Callback<MouseEvent>,
     Callback<MouseEvent>,
     Callback<MouseEvent>,
     Callback<MouseEvent>,
 ) {
-    let on_scan = {
-        let camera = camera.clone();
-        Callback::from(move |_: MouseEvent| camera.start())
-    };
-    let on_stop = {
-        let camera = camera.clone();
-        Callback::from(move |_: MouseEvent| camera.stop())
-    };
-    let on_switch = {
-        let camera = camera.clone();
-        Callback::from(move |_: MouseEvent| {
-            camera.scanner.next_device();
-            camera.start();
-        })
-    };
-    let on_torch = {
-        let camera = camera.clone();
-        let lit = matches!(
-            state.camera,
-            CameraState::On {
-                torch: Some(true),
-                ..
-            }
-        );
-        Callback::from(move |_: MouseEvent| {
-            let camera = camera.clone();
-            spawn_local(async move {
-                if camera.scanner.set_torch(!lit).await {
-                    camera.dispatcher.dispatch(Action::TorchSet(!lit));
-                }
-            });
-        })
-    };
-
-    (on_scan, on_stop, on_switch, on_torch)
+    (
+        dispatch(state, || Action::CameraStart),
+        dispatch(state, || Action::CameraStop),
+        dispatch(state, || Action::CameraSwitch),
+        dispatch(state, || Action::TorchToggle),
+    )
 }
 
 #[hook]
@@ -255,10 +223,7 @@ fn use_lookup_form(
     };
     // "Check live status" on a result: the number and name the QR code
     // carries go to the registry (in the POST body, as typed ones do).
-    let on_check_online = {
-        let dispatcher = state.dispatcher();
-        Callback::from(move |_: MouseEvent| dispatcher.dispatch(Action::LookupScanned))
-    };
+    let on_check_online = dispatch(state, || Action::LookupScanned);
     (on_lookup, on_check_online, lookup_number, lookup_name)
 }
 
@@ -269,47 +234,20 @@ fn result_and_crew_buttons(
     Callback<MouseEvent>,
     Callback<MouseEvent>,
 ) {
-    let on_toggle_number = {
-        let dispatcher = state.dispatcher();
-        Callback::from(move |_: MouseEvent| dispatcher.dispatch(Action::ToggleNumber))
-    };
-    let on_crew = {
-        let dispatcher = state.dispatcher();
-        let on = state.crew_on;
-        Callback::from(move |_: MouseEvent| dispatcher.dispatch(Action::CrewMode(!on)))
-    };
-    let on_end_round = {
-        let dispatcher = state.dispatcher();
-        Callback::from(move |_: MouseEvent| {
-            dispatcher.dispatch(Action::EndRound {
-                next_key: web::random_key(),
-            })
-        })
-    };
-    (on_toggle_number, on_crew, on_end_round)
+    let crew_on = state.crew.on;
+    (
+        dispatch(state, || Action::ToggleNumber),
+        dispatch(state, move || Action::CrewMode(!crew_on)),
+        dispatch(state, || Action::EndRound {
+            next_key: web::random_key(),
+        }),
+    )
 }
 
 fn record_buttons(
     state: &UseReducerHandle<State>,
 ) -> (Callback<MouseEvent>, Callback<MouseEvent>, Callback<Event>) {
-    let on_export_record = Callback::from(move |_: MouseEvent| {
-        spawn_local(async move {
-            let result = match record_store::all().await {
-                Ok(entries) => {
-                    let day = yanzheng_core::Date::in_china_at(web::now());
-                    record_store::download(
-                        &format!("yanzheng-checks-{day}.csv"),
-                        "text/csv;charset=utf-8",
-                        &record::to_csv(&entries),
-                    )
-                }
-                Err(e) => Err(e),
-            };
-            if let Err(e) = result {
-                web_sys::console::warn_1(&e.into());
-            }
-        });
-    });
+    let on_export_record = dispatch(state, || Action::ExportRecord);
     let on_clear_record = {
         let dispatcher = state.dispatcher();
         let question = crate::text::t(state.lang, crate::text::Msg::RecordClearConfirm);
@@ -317,16 +255,9 @@ fn record_buttons(
             let sure = web_sys::window()
                 .and_then(|w| w.confirm_with_message(question).ok())
                 .unwrap_or(false);
-            if !sure {
-                return;
+            if sure {
+                dispatcher.dispatch(Action::ClearRecord);
             }
-            let dispatcher = dispatcher.clone();
-            spawn_local(async move {
-                match record_store::clear().await {
-                    Ok(()) => dispatcher.dispatch(Action::RecordCount(0)),
-                    Err(e) => web_sys::console::warn_1(&e.into()),
-                }
-            });
         })
     };
     let on_record_days = {
@@ -334,12 +265,9 @@ fn record_buttons(
         Callback::from(move |e: Event| {
             let days = e
                 .target_dyn_into::<web_sys::HtmlSelectElement>()
-                .and_then(|s| s.value().parse::<u32>().ok())
-                .filter(|d| prefs::RECORD_DAYS_CHOICES.contains(d));
+                .and_then(|s| s.value().parse::<u32>().ok());
             if let Some(days) = days {
-                prefs::save_record_days(&LocalStorage, days);
-                dispatcher.dispatch(Action::RecordDays(days));
-                prune_record(dispatcher.clone(), days);
+                dispatcher.dispatch(Action::RecordDaysChosen(days));
             }
         })
     };

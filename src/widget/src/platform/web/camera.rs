@@ -73,7 +73,8 @@ impl CameraScanner {
     }
 
     /// Opens the camera into `video` and starts decoding frames; `on_code`
-    /// gets the first code found, after the camera has been stopped.
+    /// gets every code found until [`CameraScanner::stop`] (the caller
+    /// decides when it has what it wants).
     /// `Ok(None)`: stopped or restarted while the permission prompt was up.
     /// `on_ended` is called (after the camera has been released) if the
     /// camera stops by itself: its track ended.
@@ -81,7 +82,7 @@ impl CameraScanner {
         &self,
         video: HtmlVideoElement,
         decoder: Decoder,
-        on_code: Rc<dyn Fn(String) -> bool>,
+        on_code: Rc<dyn Fn(String)>,
         on_ended: Rc<dyn Fn()>,
     ) -> Result<Option<CameraInfo>, CameraError> {
         self.stop();
@@ -133,7 +134,7 @@ impl CameraScanner {
         &self,
         session: u64,
         decoder: Decoder,
-        on_code: Rc<dyn Fn(String) -> bool>,
+        on_code: Rc<dyn Fn(String)>,
         on_ended: Rc<dyn Fn()>,
     ) {
         let this = self.clone();
@@ -173,7 +174,7 @@ impl CameraScanner {
     }
 
     /// One timer tick: if the decoder is free, send it the current frame.
-    fn tick(&self, session: u64, decoder: &Decoder, on_code: &Rc<dyn Fn(String) -> bool>) {
+    fn tick(&self, session: u64, decoder: &Decoder, on_code: &Rc<dyn Fn(String)>) {
         if !decoder.idle() || self.inner.borrow().session != session {
             return;
         }
@@ -184,10 +185,10 @@ impl CameraScanner {
         let on_code = Rc::clone(on_code);
         decoder.decode_buffer(w, h, buffer, move |outcome| {
             // A decoder crash or an empty frame: keep scanning.
+            // A result for a session since stopped is dropped.
             if let ImageOutcome::Found { text } = outcome {
-                // `on_code` says whether to go on (crew mode) or stop.
-                if this.inner.borrow().session == session && this.running() && !on_code(text) {
-                    this.stop();
+                if this.inner.borrow().session == session && this.running() {
+                    on_code(text);
                 }
             }
         });
@@ -227,7 +228,7 @@ impl CameraScanner {
         if let (Some(id), Some(window)) = (inner.timer.take(), web_sys::window()) {
             window.clear_interval_with_handle(id);
         }
-        // The tick closure may be running (it calls stop on a result):
+        // The tick closure may be running (it stops an ended camera):
         // keep it until the next start replaces it.
         if let Some(stream) = inner.stream.take() {
             stop_stream(&stream);
