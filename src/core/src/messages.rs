@@ -26,6 +26,14 @@ impl Lang {
         }
     }
 
+    /// The other language (what the language button switches to).
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Zh => Lang::En,
+            Lang::En => Lang::Zh,
+        }
+    }
+
     /// BCP 47 tag.
     pub fn tag(self) -> &'static str {
         match self {

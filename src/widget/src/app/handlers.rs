@@ -8,7 +8,6 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
-use yanzheng_core::messages::Lang;
 use yew::prelude::*;
 
 use super::camera_shell::CameraShell;
@@ -16,9 +15,11 @@ use crate::embed::EmbedParams;
 use crate::platform::web;
 use crate::scan::{self, ImageOutcome};
 use crate::state::{Action, State};
-use crate::view::Handlers;
+use crate::view::{
+    CameraHandlers, Handlers, LookupHandlers, PageHandlers, RecordHandlers, ResultHandlers,
+};
 
-/// Every callback and element reference the page needs.
+/// Every callback and element reference the page needs, by area.
 #[hook]
 pub(super) fn use_handlers(
     state: &UseReducerHandle<State>,
@@ -26,37 +27,73 @@ pub(super) fn use_handlers(
     camera: &CameraShell,
     video: NodeRef,
 ) -> Handlers {
-    let paste_field = use_node_ref();
-    let on_file = use_image_input(state, camera);
-    let (on_paste, on_lang) = paste_and_lang(state, &paste_field);
-    let (on_scan, on_stop, on_switch, on_torch) = camera_buttons(state);
-    let (on_lookup, on_check_online, lookup_number, lookup_name) = use_lookup_form(state);
-    let (on_toggle_number, on_crew, on_end_round) = result_and_crew_buttons(state);
-    let (on_export_record, on_clear_record, on_record_days) = record_buttons(state);
+    let page = use_page_handlers(state, embed, camera);
+    let lookup = use_lookup_form(state);
+    let crew_on = state.crew.on;
     Handlers {
+        page,
+        camera: CameraHandlers {
+            video,
+            on_scan: dispatch(state, || Action::CameraStart),
+            on_stop: dispatch(state, || Action::CameraStop),
+            on_torch: dispatch(state, || Action::TorchToggle),
+            on_switch: dispatch(state, || Action::CameraSwitch),
+            on_crew: dispatch(state, move || Action::CrewMode(!crew_on)),
+            on_end_round: dispatch(state, || Action::EndRound {
+                next_key: web::random_key(),
+            }),
+        },
+        result: ResultHandlers {
+            // "Check live status": the number and name the QR code carries
+            // go to the registry (in the POST body, as typed ones do).
+            on_check_online: dispatch(state, || Action::LookupScanned),
+            on_toggle_number: dispatch(state, || Action::ToggleNumber),
+        },
+        lookup,
+        record: record_handlers(state),
+    }
+}
+
+/// A callback that dispatches what `action` makes, whatever the event.
+fn dispatch<E: 'static>(
+    state: &UseReducerHandle<State>,
+    action: impl Fn() -> Action + 'static,
+) -> Callback<E> {
+    let dispatcher = state.dispatcher();
+    Callback::from(move |_: E| dispatcher.dispatch(action()))
+}
+
+/// Photo, paste and language.
+#[hook]
+fn use_page_handlers(
+    state: &UseReducerHandle<State>,
+    embed: &Rc<EmbedParams>,
+    camera: &CameraShell,
+) -> PageHandlers {
+    let paste_field = use_node_ref();
+    let on_paste = {
+        let dispatcher = state.dispatcher();
+        let field = paste_field.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if let Some(area) = field.cast::<HtmlTextAreaElement>() {
+                dispatcher.dispatch(Action::PayloadEntered {
+                    text: area.value(),
+                    now: web::now(),
+                });
+            }
+        })
+    };
+    let other = state.lang.other();
+    PageHandlers {
         full_page_url: embed
             .host
             .as_ref()
             .and_then(|_| web::page_url_without_query()),
-        on_file,
+        on_file: use_image_input(state, camera),
         on_paste,
-        on_lang,
+        on_lang: dispatch(state, move || Action::SetLang(other)),
         paste_field,
-        on_scan,
-        on_stop,
-        on_torch,
-        on_switch,
-        on_check_online,
-        on_toggle_number,
-        on_crew,
-        on_end_round,
-        on_export_record,
-        on_clear_record,
-        on_record_days,
-        on_lookup,
-        lookup_number,
-        lookup_name,
-        video,
     }
 }
 
@@ -139,75 +176,14 @@ fn use_image_input(state: &UseReducerHandle<State>, camera: &CameraShell) -> Cal
     on_file
 }
 
-fn paste_and_lang(
-    state: &UseReducerHandle<State>,
-    paste_field: &NodeRef,
-) -> (Callback<SubmitEvent>, Callback<MouseEvent>) {
-    let on_paste = {
-        let dispatcher = state.dispatcher();
-        let field = paste_field.clone();
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            if let Some(area) = field.cast::<HtmlTextAreaElement>() {
-                dispatcher.dispatch(Action::PayloadEntered {
-                    text: area.value(),
-                    now: web::now(),
-                });
-            }
-        })
-    };
-
-    let on_lang = {
-        let lang = match state.lang {
-            Lang::Zh => Lang::En,
-            Lang::En => Lang::Zh,
-        };
-        dispatch(state, move || Action::SetLang(lang))
-    };
-
-    (on_paste, on_lang)
-}
-
-/// A callback that dispatches what `action` makes, whatever the event.
-fn dispatch<E: 'static>(
-    state: &UseReducerHandle<State>,
-    action: impl Fn() -> Action + 'static,
-) -> Callback<E> {
-    let dispatcher = state.dispatcher();
-    Callback::from(move |_: E| dispatcher.dispatch(action()))
-}
-
-#[allow(clippy::type_complexity)]
-fn camera_buttons(
-    state: &UseReducerHandle<State>,
-) -> (
-    Callback<MouseEvent>,
-    Callback<MouseEvent>,
-    Callback<MouseEvent>,
-    Callback<MouseEvent>,
-) {
-    (
-        dispatch(state, || Action::CameraStart),
-        dispatch(state, || Action::CameraStop),
-        dispatch(state, || Action::CameraSwitch),
-        dispatch(state, || Action::TorchToggle),
-    )
-}
-
+/// The manual-entry form.
 #[hook]
-fn use_lookup_form(
-    state: &UseReducerHandle<State>,
-) -> (
-    Callback<SubmitEvent>,
-    Callback<MouseEvent>,
-    NodeRef,
-    NodeRef,
-) {
-    let lookup_number = use_node_ref();
-    let lookup_name = use_node_ref();
+fn use_lookup_form(state: &UseReducerHandle<State>) -> LookupHandlers {
+    let number = use_node_ref();
+    let name = use_node_ref();
     let on_lookup = {
         let dispatcher = state.dispatcher();
-        let (number, name) = (lookup_number.clone(), lookup_name.clone());
+        let (number, name) = (number.clone(), name.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let value = |r: &NodeRef| {
@@ -221,34 +197,16 @@ fn use_lookup_form(
             });
         })
     };
-    // "Check live status" on a result: the number and name the QR code
-    // carries go to the registry (in the POST body, as typed ones do).
-    let on_check_online = dispatch(state, || Action::LookupScanned);
-    (on_lookup, on_check_online, lookup_number, lookup_name)
+    LookupHandlers {
+        on_lookup,
+        number,
+        name,
+    }
 }
 
-fn result_and_crew_buttons(
-    state: &UseReducerHandle<State>,
-) -> (
-    Callback<MouseEvent>,
-    Callback<MouseEvent>,
-    Callback<MouseEvent>,
-) {
-    let crew_on = state.crew.on;
-    (
-        dispatch(state, || Action::ToggleNumber),
-        dispatch(state, move || Action::CrewMode(!crew_on)),
-        dispatch(state, || Action::EndRound {
-            next_key: web::random_key(),
-        }),
-    )
-}
-
-fn record_buttons(
-    state: &UseReducerHandle<State>,
-) -> (Callback<MouseEvent>, Callback<MouseEvent>, Callback<Event>) {
-    let on_export_record = dispatch(state, || Action::ExportRecord);
-    let on_clear_record = {
+/// Export, clear (after a confirmation) and retention of the record.
+fn record_handlers(state: &UseReducerHandle<State>) -> RecordHandlers {
+    let on_clear = {
         let dispatcher = state.dispatcher();
         let question = crate::text::t(state.lang, crate::text::Msg::RecordClearConfirm);
         Callback::from(move |_: MouseEvent| {
@@ -260,7 +218,7 @@ fn record_buttons(
             }
         })
     };
-    let on_record_days = {
+    let on_days = {
         let dispatcher = state.dispatcher();
         Callback::from(move |e: Event| {
             let days = e
@@ -271,7 +229,11 @@ fn record_buttons(
             }
         })
     };
-    (on_export_record, on_clear_record, on_record_days)
+    RecordHandlers {
+        on_export: dispatch(state, || Action::ExportRecord),
+        on_clear,
+        on_days,
+    }
 }
 
 /// The first image file on the clipboard, if any.
