@@ -72,6 +72,7 @@ impl fmt::Display for RootKeyError {
 
 impl Config {
     /// A config with the default list locations.
+    #[cfg(test)]
     pub fn with_root(root_public_key_hex: &str) -> Config {
         Config {
             root_public_key: root_public_key_hex.into(),

@@ -8,29 +8,34 @@
 //! ## Design
 //! The app is a pure reducer with a thin browser shell around it, so almost
 //! everything is testable natively (`cargo test -p yanzheng-widget`) and the
-//! rest in a browser (`wasm-bindgen-test`).
+//! rest in a browser (`wasm-bindgen-test`). The crate exposes one thing,
+//! `start` (on wasm32); everything else is private to it.
 //!
-//! - [`state`]: [`state::State`] + [`state::Action`] → new state, one reducer
-//!   per area (trust, scan, camera, lookup, result and record). Verification
-//!   happens here, with the clock passed in by the action.
-//! - [`trust_data`]: fetch `config.json`, then the root-signed trust list and
+//! - `state`: `State` + `Action` → new state, and what the shell must do
+//!   next as data (`Effect`s in an outbox). One sub-state and reducer per
+//!   area, each in its own file with its tests: result (`scan`), `camera`,
+//!   `lookup`, `crew` and the record. Verification happens here, with the
+//!   clock passed in by the action.
+//! - `view`: one component per area (`ResultArea`, `ManualEntry`,
+//!   `CameraArea`, `RecordPanel`, `TrustBanner`), each given only its part
+//!   of the state and its own callbacks; render tests per component.
+//! - `app` (wasm32): the shell. `fn app` is composition; `app::effects`
+//!   runs each effect once after the page is drawn and turns the world
+//!   (page visibility, the hourly refresh, what the device remembered) into
+//!   actions; `app::camera_shell` opens and releases the camera when told;
+//!   `app::handlers` turns events into actions, by area.
+//! - `trust_data`: fetch `config.json`, then the root-signed trust list and
 //!   revocation list, and load them with core. Generic over
-//!   [`platform::Fetch`].
-//! - [`scan`]: RGBA pixels → QR text (via core's decoder), and the
-//!   downscaling rule for large photos.
-//! - [`config`], [`prefs`], [`text`], [`base64`]: the deployment file,
-//!   remembered settings (language), the page's own words, and the text
-//!   encoding of saved lists.
-//! - [`view`]: renders a [`state::State`]; no effects.
-//! - [`platform`]: the narrow interfaces to the browser ([`platform::Fetch`],
-//!   [`platform::Storage`]) with in-memory versions for tests; the web
-//!   implementations, image reading and the app shell that wires events to
-//!   actions exist only on `wasm32`. The shell (`app`) is composition: one
-//!   hook per effect (`app::effects`: record and host page, crew round, page
-//!   visibility, trust data, focus, follow-ups), the camera handles
-//!   (`app::camera_shell`) and the callbacks by area (`app::handlers`).
-//!
-//! - [`camera`]: what a camera failure means and how often frames are taken;
+//!   `platform::Fetch`.
+//! - `scan`: the decode outcome (core's) and the downscaling rule for large
+//!   photos.
+//! - `config`, `prefs`, `text`, `base64`: the deployment file, remembered
+//!   settings, the page's own words (UI chrome only: verdict words are
+//!   core's), and the text encoding of saved lists.
+//! - `platform`: the narrow interfaces to the browser (`Fetch`, `Storage`)
+//!   with in-memory versions for tests; the web implementations exist only
+//!   on wasm32.
+//! - `camera`: what a camera failure means and how often frames are taken;
 //!   the browser side is `platform::web::camera`.
 //!
 //! Decoding runs in a module worker (`www/decoder-worker.js`) on the
@@ -42,21 +47,24 @@
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+// The shell that uses the modules exists only on wasm32; native builds of
+// the widget are for its tests. Dead code is checked on wasm32.
+#![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 
-pub mod base64;
-pub mod camera;
-pub mod config;
-pub mod crew;
-pub mod embed;
-pub mod lookup;
-pub mod platform;
-pub mod prefs;
-pub mod record;
-pub mod scan;
-pub mod state;
-pub mod text;
-pub mod trust_data;
-pub mod view;
+mod base64;
+mod camera;
+mod config;
+mod crew;
+mod embed;
+mod lookup;
+mod platform;
+mod prefs;
+mod record;
+mod scan;
+mod state;
+mod text;
+mod trust_data;
+mod view;
 
 #[cfg(target_arch = "wasm32")]
 mod app;

@@ -3,7 +3,9 @@
 //! only); nothing else in the crate touches `web-sys` except the app shell.
 
 use core::fmt;
+#[cfg(test)]
 use std::cell::RefCell;
+#[cfg(test)]
 use std::collections::HashMap;
 
 use serde::de::DeserializeOwned;
@@ -51,11 +53,13 @@ pub trait Storage {
 }
 
 /// A [`Fetch`] that serves fixed bodies by URL; anything else is a 404.
+#[cfg(test)]
 #[derive(Debug, Default)]
 pub struct MemoryFetch {
     files: HashMap<String, Vec<u8>>,
 }
 
+#[cfg(test)]
 impl MemoryFetch {
     /// Serves `body` at `url`.
     pub fn with(mut self, url: &str, body: impl Into<Vec<u8>>) -> Self {
@@ -64,6 +68,7 @@ impl MemoryFetch {
     }
 }
 
+#[cfg(test)]
 impl Fetch for MemoryFetch {
     async fn bytes(&self, url: &str) -> Result<Vec<u8>, FetchError> {
         self.files.get(url).cloned().ok_or(FetchError::Status(404))
@@ -71,11 +76,13 @@ impl Fetch for MemoryFetch {
 }
 
 /// A [`Storage`] in memory.
+#[cfg(test)]
 #[derive(Debug, Default)]
 pub struct MemoryStorage {
     values: RefCell<HashMap<String, String>>,
 }
 
+#[cfg(test)]
 impl Storage for MemoryStorage {
     fn get(&self, key: &str) -> Option<String> {
         self.values.borrow().get(key).cloned()

@@ -114,6 +114,7 @@ pub struct TrustData {
     pub saved_copy: Vec<LoadProblem>,
 }
 
+#[cfg(test)]
 impl TrustData {
     /// The problem with one file, if any.
     pub fn problem(&self, file: TrustFile) -> Option<&LoadError> {
@@ -125,7 +126,9 @@ impl TrustData {
 }
 
 /// Fetches and loads everything. Never fails as a whole: what could not be
-/// loaded is missing from the result and named in `problems`.
+/// loaded is missing from the result and named in `problems`. (The page
+/// uses [`load_with_saved`], which falls back to the saved copies.)
+#[cfg(test)]
 pub async fn load<F: Fetch>(fetch: &F) -> TrustData {
     let mut data = load_config_and_trust(fetch, |_, offered| (offered, None)).await;
     if let Some(root) = data.root.clone() {

@@ -104,6 +104,7 @@ impl Outbox {
     }
 
     /// The effects not yet taken, oldest first.
+    #[cfg(test)]
     pub fn pending(&self) -> impl DoubleEndedIterator<Item = &Effect> {
         self.pending.iter().map(|(_, e)| e)
     }

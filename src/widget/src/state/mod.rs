@@ -19,13 +19,13 @@ mod scan;
 use std::rc::Rc;
 
 use yanzheng_core::messages::Lang;
-use yanzheng_core::{TrustList, UnixTime};
+use yanzheng_core::UnixTime;
 
 pub use camera::CameraState;
 pub use crew::{CrewArea, RecordArea};
 pub use effect::{Effect, Focus, Outbox};
 pub use lookup::{LookupArea, LookupOrigin, LookupState};
-pub use scan::{ScanArea, ScanResult, ScanState, Source};
+pub use scan::{ScanArea, ScanResult, ScanState};
 
 use crate::camera::CameraError;
 use crate::crew::Round;
@@ -81,8 +81,6 @@ pub enum Action {
         /// The clock.
         now: UnixTime,
     },
-    /// Back to the start screen.
-    Clear,
     /// The scan button was tapped.
     CameraStart,
     /// The switch-camera button was tapped.
@@ -212,11 +210,6 @@ impl State {
         }
     }
 
-    /// The trust list, if one loaded.
-    pub fn trust_list(&self) -> Option<&TrustList> {
-        self.trust_data().and_then(|d| d.trust.as_ref())
-    }
-
     /// The next state: each area of the app has its own reducer.
     pub fn apply(&self, action: Action) -> State {
         let mut next = self.clone();
@@ -227,7 +220,6 @@ impl State {
             Action::ImageChosen { .. }
             | Action::ImageRead { .. }
             | Action::PayloadEntered { .. }
-            | Action::Clear
             | Action::CodeScanned { .. }
             | Action::ToggleNumber => next.scan_action(action),
             Action::CameraStart

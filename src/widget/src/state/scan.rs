@@ -134,7 +134,6 @@ impl State {
                 self.scan.shown = self.check(text.to_string(), now);
                 self.focus_on_result();
             }
-            Action::Clear => self.clear_result(),
             Action::CodeScanned { text, now } => self.code_scanned(text, now),
             Action::ToggleNumber => self.scan.number_revealed = !self.scan.number_revealed,
             // The other areas' actions.

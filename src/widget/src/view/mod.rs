@@ -26,11 +26,11 @@ use yanzheng_core::online::Outcome;
 use yanzheng_core::Date;
 use yew::prelude::*;
 
-pub use camera::{CameraArea, CameraHandlers, CameraProps};
-pub use lookup::{LookupHandlers, LookupProps, ManualEntry};
-pub use record::{RecordHandlers, RecordPanel, RecordProps};
-pub use result::{scan_outcome, ResultArea, ResultHandlers, ResultProps};
-pub use trust::{TrustBanner, TrustProps};
+pub use camera::{CameraArea, CameraHandlers};
+pub use lookup::{LookupHandlers, ManualEntry};
+pub use record::{RecordHandlers, RecordPanel};
+pub use result::{scan_outcome, ResultArea, ResultHandlers};
+pub use trust::TrustBanner;
 
 use crate::lookup::LookupAnswer;
 use crate::state::{Focus, LookupOrigin, LookupState, ScanState, State};

@@ -94,7 +94,11 @@ mod in_browser {
     use crate::crew::Round;
     use crate::state::{Action, CameraState, CrewArea, RecordArea, State};
     use crate::test_support::{now, Fixture};
-    use crate::view::*;
+    use crate::view::camera::{CameraArea, CameraHandlers, CameraProps};
+    use crate::view::lookup::{LookupHandlers, LookupProps, ManualEntry};
+    use crate::view::record::{RecordHandlers, RecordPanel, RecordProps};
+    use crate::view::result::{ResultArea, ResultHandlers, ResultProps};
+    use crate::view::trust::{TrustBanner, TrustProps};
 
     /// Draws component `C` with `props` into a fresh element.
     async fn mount<C>(props: C::Properties) -> web_sys::Element

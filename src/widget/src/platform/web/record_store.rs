@@ -86,14 +86,6 @@ pub async fn append(entry: &RecordEntry) -> Result<u64, String> {
     Ok(n.as_f64().unwrap_or(0.0) as u64)
 }
 
-/// How many checks the record holds.
-pub async fn count() -> Result<u64, String> {
-    let db = open().await?;
-    let s = store(&db, IdbTransactionMode::Readonly)?;
-    let n = done(&s.count().map_err(|e| js_error("IndexedDB count", &e))?).await?;
-    Ok(n.as_f64().unwrap_or(0.0) as u64)
-}
-
 /// Every check, oldest first (lines that no longer parse are skipped).
 pub async fn all() -> Result<Vec<RecordEntry>, String> {
     let db = open().await?;

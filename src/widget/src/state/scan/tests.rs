@@ -220,7 +220,6 @@ fn image_outcomes_and_superseded_scans() {
     let bad = read(&s, 2, ImageOutcome::Unreadable { detail: "x".into() });
     assert_eq!(bad.scan.shown.code(), "image_unreadable");
     assert_eq!(bad.focus, Focus::Result);
-    assert_eq!(bad.apply(Action::Clear).scan.shown, ScanState::Idle);
     // Blank input changes no result: it is said, and the paste field
     // takes focus.
     let blank = pasted(&bad, "  \n");
