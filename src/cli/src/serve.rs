@@ -105,7 +105,7 @@ pub struct ServeArgs {
     #[arg(long, value_name = "HOST:PORT")]
     demo_portal: Option<std::net::SocketAddr>,
     /// Largest JSON request body, in bytes.
-    #[arg(long, value_name = "BYTES", default_value_t = yanzheng_registry::server::DEFAULT_BODY_LIMIT)]
+    #[arg(long, value_name = "BYTES", default_value_t = yanzheng_registry::DEFAULT_BODY_LIMIT)]
     body_limit: usize,
     /// Seconds between checks of the list files.
     #[arg(long, value_name = "SECONDS", default_value_t = 3.0)]
@@ -246,12 +246,10 @@ pub fn run(args: ServeArgs) -> CliResult {
     if args.max_connections == 0 {
         return Err(CliError::usage("--max-connections must be at least 1"));
     }
-    let client_ip_header = match &args.client_ip_header {
-        Some(h) => Some(axum_header_name(h).ok_or_else(|| {
-            CliError::usage(format!("--client-ip-header `{h}` is not a header name"))
-        })?),
-        None => None,
-    };
+    let client_ip_header = args
+        .client_ip_header
+        .as_ref()
+        .map(|h| h.trim().to_ascii_lowercase());
     let mut trusted_proxies = Vec::new();
     for p in &args.trusted_proxy {
         trusted_proxies.push(yanzheng_registry::AddrRange::parse(p).ok_or_else(|| {
@@ -260,7 +258,7 @@ pub fn run(args: ServeArgs) -> CliResult {
         })?);
     }
     let root = root_key(&dir, args.root.as_deref())?;
-    let lists = ListStore::load(&dir, root).map_err(|e| CliError::usage(e.0))?;
+    let lists = ListStore::load(&dir, root).map_err(|e| CliError::usage(e.to_string()))?;
     let db_spec = match (&args.db, demo) {
         (Some(db), _) => db.clone(),
         (None, true) => {
@@ -367,17 +365,17 @@ pub fn run(args: ServeArgs) -> CliResult {
         let registry = Registry::new(db, lists, config);
         // Check the configuration before saying we serve.
         registry
-            .router()
-            .map(drop)
-            .map_err(|e| CliError::usage(e.0))?;
+            .check()
+            .map_err(|e| CliError::usage(e.to_string()))?;
         crate::outln!("yanzheng: serving http://{local}/")?;
         if let Some((portal_listener, portal_local)) = portal {
             let www = www
                 .ok_or_else(|| CliError::usage("--demo-portal needs the widget's files (--www)"))?;
-            let router = yanzheng_registry::portal_router(www, format!("http://{local}"));
+            let widget_origin = format!("http://{local}");
             crate::outln!("yanzheng: employer portal demo at http://{portal_local}/")?;
             tokio::spawn(async move {
-                let served = axum_serve(portal_listener, router).await;
+                let served =
+                    yanzheng_registry::serve_portal(portal_listener, www, widget_origin).await;
                 if let Err(e) = served {
                     eprintln!("the portal demo stopped: {e}");
                 }
@@ -388,18 +386,6 @@ pub fn run(args: ServeArgs) -> CliResult {
             .map_err(|e| CliError::usage(format!("serving on {local}: {e}")))
     })?;
     Ok(EXIT_OK)
-}
-
-fn axum_header_name(s: &str) -> Option<yanzheng_registry::server::HeaderName> {
-    yanzheng_registry::server::HeaderName::from_bytes(s.trim().to_ascii_lowercase().as_bytes()).ok()
-}
-
-/// Serves a plain router until the process ends (the demo portal).
-async fn axum_serve(
-    listener: tokio::net::TcpListener,
-    router: yanzheng_registry::server::Router,
-) -> std::io::Result<()> {
-    yanzheng_registry::server::serve_plain(listener, router).await
 }
 
 /// A positive, finite number of seconds (at most a day) from flag `flag`.

@@ -3,7 +3,7 @@
 //! use these, so an inspector and an issuer read the same explanation.
 
 use crate::date::{Date, UnixTime};
-use crate::online::{Basis, Field, InputError, Outcome};
+use crate::online::{ApiError, Basis, Field, InputError, Outcome};
 use crate::verdict::{KeyNotAllowedReason, NotCertificateKind, Report, Verdict};
 
 /// Display language.
@@ -237,6 +237,68 @@ pub fn input_error(e: InputError, lang: Lang) -> &'static str {
         InputError::NameCharacters => (
             "姓名中有不能使用的字符（例如从网页复制带来的不可见字符），请重新输入。",
             "The name holds characters that cannot be used (invisible ones, copied from a web page, say): type it again.",
+        ),
+    };
+    if lang == Lang::Zh {
+        zh
+    } else {
+        en
+    }
+}
+
+/// What the registry says with a refusal, in `lang`.
+pub fn api_error(e: ApiError, lang: Lang) -> &'static str {
+    let (zh, en) = match e {
+        ApiError::Input(input) => return input_error(input, lang),
+        ApiError::NotFound => ("没有这个接口。", "No such endpoint."),
+        ApiError::MethodNotAllowed => (
+            "请求方法不对。",
+            "This endpoint does not take that method.",
+        ),
+        ApiError::Unavailable => (
+            "查询服务暂时不可用，请稍后再试。",
+            "The lookup service is unavailable for the moment; try again later.",
+        ),
+        ApiError::Busy => ("服务繁忙，请稍后重试。", "The service is busy; try again shortly."),
+        ApiError::RequestTimeout => ("请求超时，请重试。", "The request took too long; try again."),
+        ApiError::Internal => ("服务器内部错误。", "Internal server error."),
+        ApiError::PayloadTooLarge => ("请求内容过大。", "The request body is too large."),
+        ApiError::UnsupportedMediaType => (
+            "请求内容须为 JSON（Content-Type: application/json）。",
+            "Send JSON with Content-Type: application/json.",
+        ),
+        ApiError::UnreadableBody => (
+            "请求内容读取失败。",
+            "The request body could not be read.",
+        ),
+        ApiError::MalformedJson => ("请求不是有效的 JSON。", "The request body is not valid JSON."),
+        ApiError::UnknownField => (
+            "请求中有不认识的字段。",
+            "The request has a field this endpoint does not take.",
+        ),
+        ApiError::DuplicateField => ("请求中有重复的字段。", "A field appears twice in the request."),
+        ApiError::MissingField => ("请求缺少必填字段。", "The request lacks a required field."),
+        ApiError::InvalidField => (
+            "请求中的字段类型不对。",
+            "A field of the request has the wrong type.",
+        ),
+        ApiError::RateLimited => (
+            "查询过于频繁，请稍后再试。",
+            "Too many lookups from this address; wait a moment and try again.",
+        ),
+        ApiError::TooManyMisses => (
+            "此证号近期多次查询未果，请稍后再试或联系发证机关。",
+            "This number was looked up too often without a match; try later or contact the issuing authority.",
+        ),
+        ApiError::ListNotPublished => ("尚未发布此名单。", "This list is not published."),
+        ApiError::ConfigNotPublished => ("未配置。", "No widget configuration is published."),
+        ApiError::InvalidQuery => (
+            "请求格式有误：需要 since=版本号。",
+            "Bad request: since=VERSION is required.",
+        ),
+        ApiError::DeltaUnavailable => (
+            "没有从该版本起的增量，请下载完整名单。",
+            "No deltas from that version: fetch the full list.",
         ),
     };
     if lang == Lang::Zh {
@@ -609,6 +671,25 @@ fn key_detail(kid: &crate::crypto::Kid, zh: bool) -> String {
 mod tests {
     use super::*;
     use crate::crypto::Kid;
+
+    #[test]
+    fn every_api_refusal_has_a_code_and_words_in_both_languages() {
+        let mut codes = std::collections::BTreeSet::new();
+        for e in ApiError::ALL {
+            let code = e.code();
+            assert!(
+                !code.is_empty() && code.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'),
+                "{code}"
+            );
+            codes.insert(code);
+            let (zh, en) = (api_error(e, Lang::Zh), api_error(e, Lang::En));
+            assert!(zh.chars().any(|c| c > '\u{2e80}'), "{code}: {zh}");
+            assert!(en.is_ascii() && en.ends_with('.'), "{code}: {en}");
+        }
+        // Three input errors share `invalid_name`; both "not published"
+        // refusals share their code.
+        assert_eq!(codes.len(), ApiError::ALL.len() - 3);
+    }
 
     #[test]
     fn every_verdict_has_words_in_both_languages() {

@@ -59,6 +59,112 @@ impl From<&NamedCode> for Words {
     }
 }
 
+/// A refusal by the registry's API, as `{"error": CODE, "message": {"zh",
+/// "en"}}`: the codes are stable (clients branch on them), the words are
+/// [`crate::messages::api_error`]'s.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApiError {
+    /// No such endpoint.
+    NotFound,
+    /// A known endpoint asked with the wrong method.
+    MethodNotAllowed,
+    /// The database cannot be reached.
+    Unavailable,
+    /// Too many connections at once: refused before reading the request.
+    Busy,
+    /// The request took longer than the server allows.
+    RequestTimeout,
+    /// A handler failed.
+    Internal,
+    /// The body is larger than the server takes.
+    PayloadTooLarge,
+    /// The body is not `application/json`.
+    UnsupportedMediaType,
+    /// The body could not be read.
+    UnreadableBody,
+    /// The body is not JSON.
+    MalformedJson,
+    /// A field the endpoint does not take.
+    UnknownField,
+    /// A field given twice.
+    DuplicateField,
+    /// A required field is missing.
+    MissingField,
+    /// A field has the wrong type.
+    InvalidField,
+    /// The typed number or name was refused.
+    Input(InputError),
+    /// Too many lookups from one address.
+    RateLimited,
+    /// One number looked up too often without a match.
+    TooManyMisses,
+    /// The signed list asked for is not published.
+    ListNotPublished,
+    /// No widget configuration is published.
+    ConfigNotPublished,
+    /// `since=VERSION` is missing or not a number.
+    InvalidQuery,
+    /// No chain of deltas from that version: fetch the full list.
+    DeltaUnavailable,
+}
+
+impl ApiError {
+    /// The stable code.
+    pub fn code(self) -> &'static str {
+        match self {
+            ApiError::NotFound => "not_found",
+            ApiError::MethodNotAllowed => "method_not_allowed",
+            ApiError::Unavailable => "unavailable",
+            ApiError::Busy => "busy",
+            ApiError::RequestTimeout => "request_timeout",
+            ApiError::Internal => "internal",
+            ApiError::PayloadTooLarge => "payload_too_large",
+            ApiError::UnsupportedMediaType => "unsupported_media_type",
+            ApiError::UnreadableBody => "unreadable_body",
+            ApiError::MalformedJson => "malformed_json",
+            ApiError::UnknownField => "unknown_field",
+            ApiError::DuplicateField => "duplicate_field",
+            ApiError::MissingField => "missing_field",
+            ApiError::InvalidField => "invalid_field",
+            ApiError::Input(e) => e.code(),
+            ApiError::RateLimited => "rate_limited",
+            ApiError::TooManyMisses => "too_many_misses",
+            ApiError::ListNotPublished | ApiError::ConfigNotPublished => "not_published",
+            ApiError::InvalidQuery => "invalid_query",
+            ApiError::DeltaUnavailable => "delta_unavailable",
+        }
+    }
+
+    /// Every refusal (one per input error), for tests and the spec.
+    pub const ALL: [ApiError; 25] = [
+        ApiError::NotFound,
+        ApiError::MethodNotAllowed,
+        ApiError::Unavailable,
+        ApiError::Busy,
+        ApiError::RequestTimeout,
+        ApiError::Internal,
+        ApiError::PayloadTooLarge,
+        ApiError::UnsupportedMediaType,
+        ApiError::UnreadableBody,
+        ApiError::MalformedJson,
+        ApiError::UnknownField,
+        ApiError::DuplicateField,
+        ApiError::MissingField,
+        ApiError::InvalidField,
+        ApiError::Input(InputError::NumberShape),
+        ApiError::Input(InputError::NumberChecksum),
+        ApiError::Input(InputError::NameEmpty),
+        ApiError::Input(InputError::NameTooLong),
+        ApiError::Input(InputError::NameCharacters),
+        ApiError::RateLimited,
+        ApiError::TooManyMisses,
+        ApiError::ListNotPublished,
+        ApiError::ConfigNotPublished,
+        ApiError::InvalidQuery,
+        ApiError::DeltaUnavailable,
+    ];
+}
+
 /// Why typed lookup input was refused (by the widget before sending, by
 /// the registry on receipt: the same rules).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -17,130 +17,130 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::db::{now, DbError};
-use crate::privacy::{keys_equal, normalize_name, normalize_number, InputError};
+use crate::privacy::{keys_equal, normalize_name, normalize_number};
 use crate::record::FoundCertificate;
 use crate::server::AppState;
-use yanzheng_core::messages::{explain_outcome, input_error, Lang};
-use yanzheng_core::online::{ListStamp, LookupRequest, Outcome};
+use yanzheng_core::messages::{api_error, explain_outcome, Lang};
+use yanzheng_core::online::{ApiError as Refusal, ListStamp, LookupRequest, Outcome};
 use yanzheng_core::Date;
 use yanzheng_core::UnixTime;
 
 /// Shared state of every handler.
 pub(crate) type Shared = Arc<AppState>;
 
-/// An API error: status, stable code, words for people.
+/// An API error: core's refusal (its stable code and words), the HTTP
+/// status that goes with it, and what the caller may need beside.
 #[derive(Debug)]
 pub struct ApiError {
-    status: StatusCode,
-    code: &'static str,
-    zh: &'static str,
-    en: &'static str,
+    refusal: Refusal,
     detail: Option<String>,
     retry_after: Option<u64>,
 }
 
-impl ApiError {
-    fn new(status: StatusCode, code: &'static str, zh: &'static str, en: &'static str) -> Self {
+impl From<Refusal> for ApiError {
+    fn from(refusal: Refusal) -> Self {
         ApiError {
-            status,
-            code,
-            zh,
-            en,
+            refusal,
             detail: None,
             retry_after: None,
         }
     }
+}
 
+/// The HTTP status of each refusal.
+fn status(refusal: Refusal) -> StatusCode {
+    match refusal {
+        Refusal::NotFound
+        | Refusal::ListNotPublished
+        | Refusal::ConfigNotPublished
+        | Refusal::DeltaUnavailable => StatusCode::NOT_FOUND,
+        Refusal::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+        Refusal::Unavailable | Refusal::Busy => StatusCode::SERVICE_UNAVAILABLE,
+        Refusal::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
+        Refusal::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        Refusal::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+        Refusal::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        Refusal::RateLimited | Refusal::TooManyMisses => StatusCode::TOO_MANY_REQUESTS,
+        Refusal::UnreadableBody
+        | Refusal::MalformedJson
+        | Refusal::UnknownField
+        | Refusal::DuplicateField
+        | Refusal::MissingField
+        | Refusal::InvalidField
+        | Refusal::Input(_)
+        | Refusal::InvalidQuery => StatusCode::BAD_REQUEST,
+    }
+}
+
+impl ApiError {
     fn detail(mut self, detail: impl Into<String>) -> Self {
         self.detail = Some(detail.into());
         self
     }
 
+    /// Come back after `wait` (whole seconds, at least one).
+    fn retry_after(mut self, wait: std::time::Duration) -> Self {
+        self.retry_after = Some((wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1));
+        self
+    }
+
     /// 404 for an unknown API path.
     pub fn not_found() -> Self {
-        ApiError::new(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            "没有这个接口。",
-            "No such endpoint.",
-        )
+        Refusal::NotFound.into()
     }
 
     /// 405 for a known path with the wrong method.
     pub fn method_not_allowed() -> Self {
-        ApiError::new(
-            StatusCode::METHOD_NOT_ALLOWED,
-            "method_not_allowed",
-            "请求方法不对。",
-            "This endpoint does not take that method.",
-        )
+        Refusal::MethodNotAllowed.into()
     }
 
     fn unavailable(e: &DbError) -> Self {
         tracing::error!(error = %e, "database unavailable");
-        ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "unavailable",
-            "查询服务暂时不可用，请稍后再试。",
-            "The lookup service is unavailable for the moment; try again later.",
-        )
+        Refusal::Unavailable.into()
     }
 
     /// 408 for a request (body and answer) that took longer than the
     /// server's request timeout.
     pub fn request_timeout() -> Self {
-        ApiError::new(
-            StatusCode::REQUEST_TIMEOUT,
-            "request_timeout",
-            "请求超时，请重试。",
-            "The request took too long; try again.",
-        )
+        Refusal::RequestTimeout.into()
     }
 
     /// 500 for a handler that panicked.
     pub fn internal() -> Self {
-        ApiError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
-            "服务器内部错误。",
-            "Internal server error.",
-        )
-    }
-
-    fn input(e: InputError) -> Self {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            e.code(),
-            input_error(e, Lang::Zh),
-            input_error(e, Lang::En),
-        )
+        Refusal::Internal.into()
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let mut body = json!({
-            "error": self.code,
-            "message": { "zh": self.zh, "en": self.en },
-        });
+        let r = self.refusal;
+        let mut body = refusal_body(r);
         if let Some(d) = &self.detail {
             body["detail"] = json!(d);
         }
         if let Some(s) = self.retry_after {
             body["retry_after"] = json!(s);
         }
-        let mut resp = (self.status, no_store(), axum::Json(body)).into_response();
+        let mut resp = (status(r), no_store(), axum::Json(body)).into_response();
         if let Some(s) = self.retry_after {
             if let Ok(v) = HeaderValue::from_str(&s.to_string()) {
                 resp.headers_mut().insert(header::RETRY_AFTER, v);
             }
         }
-        if self.status == StatusCode::METHOD_NOT_ALLOWED {
+        if r == Refusal::MethodNotAllowed {
             resp.headers_mut()
                 .insert(header::ALLOW, HeaderValue::from_static("POST"));
         }
         resp
     }
+}
+
+/// `{"error": CODE, "message": {"zh", "en"}}`: core's code and words.
+pub(crate) fn refusal_body(r: Refusal) -> serde_json::Value {
+    json!({
+        "error": r.code(),
+        "message": { "zh": api_error(r, Lang::Zh), "en": api_error(r, Lang::En) },
+    })
 }
 
 fn no_store() -> [(header::HeaderName, HeaderValue); 1] {
@@ -163,48 +163,20 @@ fn is_length_limit(e: &(dyn std::error::Error + 'static)) -> bool {
 }
 
 fn too_large() -> ApiError {
-    ApiError::new(
-        StatusCode::PAYLOAD_TOO_LARGE,
-        "payload_too_large",
-        "请求内容过大。",
-        "The request body is too large.",
-    )
+    Refusal::PayloadTooLarge.into()
 }
 
 fn json_error(e: &serde_json::Error) -> ApiError {
     use serde_json::error::Category;
     let msg = e.to_string();
-    let (code, zh, en) = match e.classify() {
-        Category::Data if msg.starts_with("unknown field") => (
-            "unknown_field",
-            "请求中有不认识的字段。",
-            "The request has a field this endpoint does not take.",
-        ),
-        Category::Data if msg.starts_with("duplicate field") => (
-            "duplicate_field",
-            "请求中有重复的字段。",
-            "A field appears twice in the request.",
-        ),
-        Category::Data if msg.starts_with("missing field") => (
-            "missing_field",
-            "请求缺少必填字段。",
-            "The request lacks a required field.",
-        ),
-        Category::Data => (
-            "invalid_field",
-            "请求中的字段类型不对。",
-            "A field of the request has the wrong type.",
-        ),
-        Category::Io | Category::Syntax | Category::Eof => (
-            "malformed_json",
-            "请求不是有效的 JSON。",
-            "The request body is not valid JSON.",
-        ),
+    let refusal = match e.classify() {
+        Category::Data if msg.starts_with("unknown field") => Refusal::UnknownField,
+        Category::Data if msg.starts_with("duplicate field") => Refusal::DuplicateField,
+        Category::Data if msg.starts_with("missing field") => Refusal::MissingField,
+        Category::Data => Refusal::InvalidField,
+        Category::Io | Category::Syntax | Category::Eof => Refusal::MalformedJson,
     };
-    // serde's words name the field and position, never the value's content
-    // beyond its type, except for unknown field names, which are the
-    // caller's own words.
-    ApiError::new(StatusCode::BAD_REQUEST, code, zh, en).detail(msg)
+    ApiError::from(refusal).detail(msg)
 }
 
 impl<T: DeserializeOwned> FromRequest<Shared> for ApiJson<T> {
@@ -223,12 +195,7 @@ impl<T: DeserializeOwned> FromRequest<Shared> for ApiJson<T> {
                 .unwrap_or("");
             let essence = content_type.split(';').next().unwrap_or("").trim();
             if !essence.eq_ignore_ascii_case("application/json") {
-                return Err(ApiError::new(
-                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                    "unsupported_media_type",
-                    "请求内容须为 JSON（Content-Type: application/json）。",
-                    "Send JSON with Content-Type: application/json.",
-                ));
+                return Err(Refusal::UnsupportedMediaType.into());
             }
             let declared = req
                 .headers()
@@ -244,12 +211,7 @@ impl<T: DeserializeOwned> FromRequest<Shared> for ApiJson<T> {
                     if is_length_limit(&e) {
                         too_large()
                     } else {
-                        ApiError::new(
-                            StatusCode::BAD_REQUEST,
-                            "unreadable_body",
-                            "请求内容读取失败。",
-                            "The request body could not be read.",
-                        )
+                        Refusal::UnreadableBody.into()
                     }
                 })?;
             serde_json::from_slice(&bytes)
@@ -272,7 +234,7 @@ fn client_ip(parts: &Parts, state: &AppState) -> IpAddr {
             peer,
             parts
                 .headers
-                .get_all(name)
+                .get_all(name.as_str())
                 .iter()
                 .filter_map(|v| v.to_str().ok()),
             &state.config.trusted_proxies,
@@ -298,17 +260,7 @@ impl FromRequestParts<Shared> for LookupAllowed {
         async move {
             match verdict {
                 Ok(()) => Ok(LookupAllowed),
-                Err(wait) => {
-                    let mut e = ApiError::new(
-                        StatusCode::TOO_MANY_REQUESTS,
-                        "rate_limited",
-                        "查询过于频繁，请稍后再试。",
-                        "Too many lookups from this address; wait a moment and try again.",
-                    );
-                    e.retry_after =
-                        Some((wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1));
-                    Err(e)
-                }
+                Err(wait) => Err(ApiError::from(Refusal::RateLimited).retry_after(wait)),
             }
         }
     }
@@ -376,8 +328,8 @@ pub async fn lookup(
     State(state): State<Shared>,
     ApiJson(req): ApiJson<LookupRequest>,
 ) -> Result<Response, ApiError> {
-    let number = normalize_number(&req.number).map_err(ApiError::input)?;
-    let name = normalize_name(&req.name).map_err(ApiError::input)?;
+    let number = normalize_number(&req.number).map_err(|e| ApiError::from(Refusal::Input(e)))?;
+    let name = normalize_name(&req.name).map_err(|e| ApiError::from(Refusal::Input(e)))?;
     let key = state.db.lookup_key();
     let number_key = key.number_key(&number);
     let name_key = key.name_key(&name);
@@ -388,14 +340,7 @@ pub async fn lookup(
     // after name) is refused for a while, whoever asks: counted the same
     // whether the number exists or not, so the refusal tells nothing.
     if let Err(wait) = state.misses.peek(&number_key, Instant::now()) {
-        let mut e = ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "too_many_misses",
-            "此证号近期多次查询未果，请稍后再试或联系发证机关。",
-            "This number was looked up too often without a match; try later or contact the issuing authority.",
-        );
-        e.retry_after = Some((wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1));
-        return Err(e);
+        return Err(ApiError::from(Refusal::TooManyMisses).retry_after(wait));
     }
     let rows = state
         .db
@@ -461,13 +406,7 @@ pub async fn verify(
 
 fn signed_list(bytes: Option<(&[u8], &str)>, headers: &HeaderMap) -> Response {
     let Some((bytes, tag)) = bytes else {
-        return ApiError::new(
-            StatusCode::NOT_FOUND,
-            "not_published",
-            "尚未发布此名单。",
-            "This list is not published.",
-        )
-        .into_response();
+        return ApiError::from(Refusal::ListNotPublished).into_response();
     };
     let etag = HeaderValue::from_str(tag).unwrap_or(HeaderValue::from_static("\"\""));
     let cache = (header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
@@ -536,23 +475,11 @@ pub async fn revocation_deltas(
     uri: axum::http::Uri,
 ) -> Response {
     let Some(since) = since_version(&uri) else {
-        return ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_query",
-            "请求格式有误：需要 since=版本号。",
-            "Bad request: since=VERSION is required.",
-        )
-        .into_response();
+        return ApiError::from(Refusal::InvalidQuery).into_response();
     };
     let lists = state.lists.current();
     let Some(chain) = lists.deltas_since(since) else {
-        return ApiError::new(
-            StatusCode::NOT_FOUND,
-            "delta_unavailable",
-            "没有从该版本起的增量，请下载完整名单。",
-            "No deltas from that version: fetch the full list.",
-        )
-        .into_response();
+        return ApiError::from(Refusal::DeltaUnavailable).into_response();
     };
     let mut w = yanzheng_core::cbor::Writer::new();
     w.array(chain.len());
@@ -575,15 +502,7 @@ pub async fn revocation_deltas(
 /// with `embed_origins` set to the server's embedding origins (the same list
 /// as its `frame-ancestors`, so the two cannot disagree).
 pub async fn config_json(State(state): State<Shared>) -> Response {
-    let unpublished = || {
-        ApiError::new(
-            StatusCode::NOT_FOUND,
-            "not_published",
-            "未配置。",
-            "No widget configuration is published.",
-        )
-        .into_response()
-    };
+    let unpublished = || ApiError::from(Refusal::ConfigNotPublished).into_response();
     let Ok(bytes) = tokio::fs::read(state.lists.dir().join("config.json")).await else {
         return unpublished();
     };
@@ -652,3 +571,6 @@ pub async fn api_not_found() -> ApiError {
 pub async fn api_method_not_allowed() -> ApiError {
     ApiError::method_not_allowed()
 }
+
+#[cfg(test)]
+mod tests;

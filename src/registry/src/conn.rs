@@ -70,15 +70,14 @@ impl Default for ConnLimits {
     }
 }
 
-/// The body a connection over the cap is sent before it is closed.
-const BUSY_BODY: &str = r#"{"error":"busy","message":{"zh":"服务繁忙，请稍后重试。","en":"The service is busy; try again shortly."}}"#;
-
-/// The whole answer to a connection over the cap.
+/// The whole answer to a connection over the cap, sent before it is
+/// closed (the body is the API's `busy` refusal).
 fn busy_response() -> Vec<u8> {
+    let body = crate::api::refusal_body(yanzheng_core::online::ApiError::Busy).to_string();
     format!(
         "HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\n\
-         retry-after: 1\r\nconnection: close\r\ncontent-length: {}\r\n\r\n{BUSY_BODY}",
-        BUSY_BODY.len()
+         retry-after: 1\r\nconnection: close\r\ncontent-length: {}\r\n\r\n{body}",
+        body.len()
     )
     .into_bytes()
 }

@@ -747,7 +747,7 @@ async fn key_from_file(
     conn: &mut AnyConnection,
     path: &std::path::Path,
 ) -> Result<LookupKey, DbError> {
-    let key_error = |e: crate::privacy::KeyFileError| DbError::Setup(e.0);
+    let key_error = |e: crate::error::Error| DbError::Setup(e.to_string());
     let key = match LookupKey::load(path).map_err(key_error)? {
         Some(k) => k,
         None => {
@@ -772,7 +772,7 @@ async fn key_from_file(
                 // wrote it first: use theirs.
                 Err(e) => LookupKey::load(path)
                     .map_err(key_error)?
-                    .ok_or(DbError::Setup(e.0))?,
+                    .ok_or_else(|| DbError::Setup(e.to_string()))?,
             }
         }
     };

@@ -9,11 +9,11 @@
 
 use axum::http::HeaderValue;
 
-use crate::server::ConfigError;
+use crate::error::Error;
 
 /// Checks that `o` is an exact origin (`https://hr.example.com`, a port
 /// allowed, no path, no wildcard) and returns it without a trailing slash.
-pub fn exact_origin(flag: &str, o: &str) -> Result<String, ConfigError> {
+pub fn exact_origin(flag: &str, o: &str) -> Result<String, Error> {
     let o = o.trim().trim_end_matches('/');
     let rest = o
         .strip_prefix("https://")
@@ -25,7 +25,7 @@ pub fn exact_origin(flag: &str, o: &str) -> Result<String, ConfigError> {
                 .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'))
     });
     if !ok {
-        return Err(ConfigError(format!(
+        return Err(Error::Config(format!(
             "{flag} `{o}` is not an exact origin like https://hr.example.com"
         )));
     }
@@ -51,7 +51,7 @@ pub fn origin_of(url: &str) -> Option<String> {
 pub fn content_security_policy(
     connect: &[String],
     ancestors: &[String],
-) -> Result<HeaderValue, ConfigError> {
+) -> Result<HeaderValue, Error> {
     let join = |extra: &[String]| {
         std::iter::once("'self'")
             .chain(extra.iter().map(String::as_str))
@@ -66,7 +66,7 @@ pub fn content_security_policy(
         join(connect),
         join(ancestors),
     );
-    HeaderValue::from_str(&policy).map_err(|_| ConfigError("an origin is not header-safe".into()))
+    HeaderValue::from_str(&policy).map_err(|_| Error::Config("an origin is not header-safe".into()))
 }
 
 /// The Permissions-Policy: the camera for the widget's own origin (and the

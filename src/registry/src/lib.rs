@@ -34,24 +34,28 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-pub mod api;
-pub mod client_addr;
-pub mod conn;
-pub mod db;
-pub mod headers;
-pub mod limit;
-pub mod lists;
-pub mod privacy;
-pub mod record;
-pub mod server;
+mod api;
+mod client_addr;
+mod conn;
+mod db;
+mod error;
+mod headers;
+mod limit;
+mod lists;
+mod privacy;
+mod record;
+mod server;
 #[cfg(feature = "test-support")]
 pub mod testing;
 
 pub use client_addr::AddrRange;
 pub use conn::ConnLimits;
 pub use db::{Backend, Database, DbError, OpenOptions, UpsertCount};
+pub use error::Error;
 pub use limit::RateLimit;
 pub use lists::ListStore;
 pub use privacy::LookupKey;
 pub use record::CertificateRecord;
-pub use server::{portal_router, serve, shutdown_signal, Registry, ServerConfig};
+pub use server::{
+    serve, serve_portal, shutdown_signal, Registry, ServerConfig, DEFAULT_BODY_LIMIT,
+};

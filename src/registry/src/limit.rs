@@ -92,6 +92,7 @@ impl Limiter<IpAddr> {
     }
 
     /// [`Self::check_client`] with IPv6 clients by their /64.
+    #[cfg(test)]
     pub fn check(&self, ip: IpAddr, now: Instant) -> Result<(), Duration> {
         self.check_client(ip, 64, now)
     }

@@ -6,6 +6,7 @@
 //! (`revocation-deltas/<version>`, each from the version before) that ends
 //! at the full list, checked link by link through the sets' digests.
 
+use crate::error::Error;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::SystemTime;
@@ -98,18 +99,6 @@ fn stamp(path: &Path) -> Option<Stamp> {
     })
 }
 
-/// Why the lists could not be loaded at start.
-#[derive(Debug)]
-pub struct ListLoadError(pub String);
-
-impl std::fmt::Display for ListLoadError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for ListLoadError {}
-
 /// What a reload found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ReloadEvent {
@@ -144,23 +133,23 @@ pub struct ListStore {
 impl ListStore {
     /// Loads `dir/trust-list` (required) and `dir/revocations` (optional),
     /// both checked against `root`.
-    pub fn load(dir: &Path, root: PublicKey) -> Result<ListStore, ListLoadError> {
+    pub fn load(dir: &Path, root: PublicKey) -> Result<ListStore, Error> {
         let trust_path = dir.join(TRUST_LIST_FILE);
         let trust_stamp = stamp(&trust_path);
         let bytes = std::fs::read(&trust_path)
-            .map_err(|e| ListLoadError(format!("cannot read {}: {e}", trust_path.display())))?;
+            .map_err(|e| Error::Lists(format!("cannot read {}: {e}", trust_path.display())))?;
         let trust = TrustList::load(&bytes, &root)
-            .map_err(|e| ListLoadError(format!("cannot load {}: {e}", trust_path.display())))?;
+            .map_err(|e| Error::Lists(format!("cannot load {}: {e}", trust_path.display())))?;
         let rev_path = dir.join(REVOCATIONS_FILE);
         let rev_stamp = stamp(&rev_path);
         let revocations =
             match std::fs::read(&rev_path) {
                 Ok(bytes) => Some(RevocationList::load(&bytes, &root).map_err(|e| {
-                    ListLoadError(format!("cannot load {}: {e}", rev_path.display()))
+                    Error::Lists(format!("cannot load {}: {e}", rev_path.display()))
                 })?),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
                 Err(e) => {
-                    return Err(ListLoadError(format!(
+                    return Err(Error::Lists(format!(
                         "cannot read {}: {e}",
                         rev_path.display()
                     )))

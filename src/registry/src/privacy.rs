@@ -8,6 +8,7 @@
 //! `name_key` only matches a typed name normalized the same way. Changing
 //! [`normalize_name`] means re-importing.
 
+use crate::error::Error;
 use std::fmt;
 use std::io::Write;
 use std::path::Path;
@@ -38,18 +39,6 @@ impl fmt::Debug for LookupKey {
         f.write_str("LookupKey(..)")
     }
 }
-
-/// A lookup key file that could not be used.
-#[derive(Debug)]
-pub struct KeyFileError(pub String);
-
-impl fmt::Display for KeyFileError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for KeyFileError {}
 
 impl LookupKey {
     /// A key from its 32 secret bytes.
@@ -118,22 +107,25 @@ impl LookupKey {
     }
 
     /// Reads a key file (64 hex characters); `Ok(None)` if there is none.
-    pub fn load(path: &Path) -> Result<Option<LookupKey>, KeyFileError> {
+    pub fn load(path: &Path) -> Result<Option<LookupKey>, Error> {
         match std::fs::read_to_string(path) {
             Ok(text) => LookupKey::from_hex(&text).map(Some).ok_or_else(|| {
-                KeyFileError(format!(
+                Error::KeyFile(format!(
                     "{} does not hold a lookup key (64 hex characters)",
                     path.display()
                 ))
             }),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(KeyFileError(format!("cannot read {}: {e}", path.display()))),
+            Err(e) => Err(Error::KeyFile(format!(
+                "cannot read {}: {e}",
+                path.display()
+            ))),
         }
     }
 
     /// Writes this key to a new file `path`, readable by its owner only
     /// (mode 0600); refuses to overwrite one.
-    pub fn create_file(&self, path: &Path) -> Result<(), KeyFileError> {
+    pub fn create_file(&self, path: &Path) -> Result<(), Error> {
         let mut opts = std::fs::OpenOptions::new();
         opts.write(true).create_new(true);
         #[cfg(unix)]
@@ -143,20 +135,20 @@ impl LookupKey {
         }
         let mut file = opts
             .open(path)
-            .map_err(|e| KeyFileError(format!("cannot create {}: {e}", path.display())))?;
+            .map_err(|e| Error::KeyFile(format!("cannot create {}: {e}", path.display())))?;
         writeln!(file, "{}", self.to_hex())
             .and_then(|()| file.sync_all())
-            .map_err(|e| KeyFileError(format!("cannot write {}: {e}", path.display())))
+            .map_err(|e| Error::KeyFile(format!("cannot write {}: {e}", path.display())))
     }
 
     /// Reads a key file, or creates one with a fresh key (mode 0600) if
     /// `path` does not exist.
-    pub fn load_or_create(path: &Path) -> Result<LookupKey, KeyFileError> {
+    pub fn load_or_create(path: &Path) -> Result<LookupKey, Error> {
         if let Some(key) = LookupKey::load(path)? {
             return Ok(key);
         }
         let key =
-            LookupKey::generate().map_err(|e| KeyFileError(format!("no random source: {e}")))?;
+            LookupKey::generate().map_err(|e| Error::KeyFile(format!("no random source: {e}")))?;
         key.create_file(path)?;
         Ok(key)
     }

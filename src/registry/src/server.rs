@@ -18,12 +18,13 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
-pub use axum::http::HeaderName;
-pub use axum::Router;
+use axum::http::HeaderName;
+use axum::Router;
 
 use crate::api::{self, ApiError, LogKey};
 use crate::conn::{self, ConnLimits};
 use crate::db::Database;
+use crate::error::Error;
 use crate::headers;
 use crate::limit::{Limiter, RateLimit};
 use crate::lists::{ListStore, ReloadEvent};
@@ -57,7 +58,7 @@ pub struct ServerConfig {
     pub reload_every: Duration,
     /// A header set by a trusted reverse proxy naming the client's address
     /// (e.g. `x-forwarded-for`); without it the peer address counts.
-    pub client_ip_header: Option<HeaderName>,
+    pub client_ip_header: Option<String>,
     /// The reverse proxies whose client-address header is believed; from
     /// any other peer the header is ignored.
     pub trusted_proxies: Vec<crate::client_addr::AddrRange>,
@@ -90,18 +91,6 @@ impl Default for ServerConfig {
         }
     }
 }
-
-/// What a bad configuration is.
-#[derive(Debug)]
-pub struct ConfigError(pub String);
-
-impl std::fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for ConfigError {}
 
 /// State shared by all requests.
 #[derive(Debug)]
@@ -163,9 +152,20 @@ impl Registry {
         out
     }
 
+    /// Checks the settings that are only checked when the routes are
+    /// built (origins, the client-address header), without serving.
+    pub fn check(&self) -> Result<(), Error> {
+        self.router().map(drop)
+    }
+
     /// The HTTP routes.
-    pub fn router(&self) -> Result<Router, ConfigError> {
+    pub(crate) fn router(&self) -> Result<Router, Error> {
         let s = &self.state;
+        if let Some(h) = &s.config.client_ip_header {
+            HeaderName::from_bytes(h.as_bytes()).map_err(|_| {
+                Error::Config(format!("--client-ip-header `{h}` is not a header name"))
+            })?;
+        }
         let api_only =
             |r: axum::routing::MethodRouter<api::Shared>| r.fallback(api::api_method_not_allowed);
         let mut router = Router::new()
@@ -194,10 +194,10 @@ impl Registry {
             let mut origins = Vec::new();
             for o in &s.config.allow_origins {
                 let o = headers::exact_origin("--allow-origin", o)?;
-                origins.push(
-                    HeaderValue::from_str(&o)
-                        .map_err(|_| ConfigError(format!("--allow-origin `{o}` is not valid")))?,
-                );
+                origins
+                    .push(HeaderValue::from_str(&o).map_err(|_| {
+                        Error::Config(format!("--allow-origin `{o}` is not valid"))
+                    })?);
             }
             router = router.layer(
                 CorsLayer::new()
@@ -326,7 +326,7 @@ pub async fn serve(
 ) -> io::Result<()> {
     let router = registry
         .router()
-        .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e.0))?;
+        .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e.to_string()))?;
     let reload = tokio::spawn(reload_loop(
         Arc::clone(&registry.state.lists),
         registry
@@ -366,12 +366,27 @@ pub async fn shutdown_signal() {
 /// The file of the demo employer portal under the widget's static files.
 pub const PORTAL_PAGE: &str = "portal/index.html";
 
-/// A stand-in for an employer's HR portal, for the demo and the tests: it
-/// must run on another origin than the widget, as a real portal does.
-/// `GET /` is `www/portal/index.html` with `{{WIDGET_ORIGIN}}` replaced by
-/// the widget's origin; nothing else is served. No API, no data: the page
+/// Serves a stand-in for an employer's HR portal on `listener` until the
+/// process ends, for the demo and the tests: it must run on another origin
+/// than the widget, as a real portal does. `GET /` is
+/// `www/portal/index.html` with `{{WIDGET_ORIGIN}}` replaced by the
+/// widget's origin; nothing else is served. No API, no data: the page
 /// embeds the widget and calls the registry across origins like any portal.
-pub fn portal_router(www: PathBuf, widget_origin: String) -> Router {
+pub async fn serve_portal(
+    listener: TcpListener,
+    www: PathBuf,
+    widget_origin: String,
+) -> io::Result<()> {
+    conn::serve_connections(
+        listener,
+        portal_router(www, widget_origin),
+        ConnLimits::default(),
+        std::future::pending(),
+    )
+    .await
+}
+
+fn portal_router(www: PathBuf, widget_origin: String) -> Router {
     Router::new().route(
         "/",
         get(move || {
@@ -399,16 +414,4 @@ pub fn portal_router(www: PathBuf, widget_origin: String) -> Router {
             }
         }),
     )
-}
-
-/// Serves `router` on `listener` until the process ends (the demo portal),
-/// with the default connection limits.
-pub async fn serve_plain(listener: TcpListener, router: Router) -> io::Result<()> {
-    conn::serve_connections(
-        listener,
-        router,
-        ConnLimits::default(),
-        std::future::pending(),
-    )
-    .await
 }
