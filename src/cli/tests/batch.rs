@@ -1,9 +1,9 @@
 //! Batch signing from CSV: good rows become images and payloads, bad rows are
 //! reported by line and do not stop the batch.
 
-mod common;
+mod support;
 
-use common::*;
+use support::*;
 
 const HEADER: &str = "type,name,sex,number,region,cert_id,first_issued,valid_from,valid_until,review_due,category,item,employer,role,industry";
 

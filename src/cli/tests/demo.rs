@@ -1,8 +1,8 @@
 //! `yanzheng demo`: every image verifies to the verdict it is named after.
 
-mod common;
+mod support;
 
-use common::*;
+use support::*;
 
 #[test]
 fn every_demo_image_verifies_to_its_name() {

@@ -1,9 +1,9 @@
 //! The issuer's whole path through the real binary: keys → trust list →
 //! sign → QR image → verify, and what tampering and time do to the verdict.
 
-mod common;
+mod support;
 
-use common::*;
+use support::*;
 use yanzheng_core::{base45, payload, verify, PublicKey, RevocationList, TrustList};
 
 #[test]
@@ -38,7 +38,7 @@ fn keys_trust_list_sign_qr_image_verify_says_valid() {
     assert!(out.contains("证书有效"), "{out}");
     assert!(out.contains("**************002X"), "{out}");
     assert!(
-        !out.contains(common::ID_NUMBER),
+        !out.contains(support::ID_NUMBER),
         "number shown unmasked:\n{out}"
     );
     let out = ok(

@@ -1,71 +1,10 @@
-//! Helpers shared by the CLI tests: run the real binary in a temp directory
-//! and build a small world of keys and lists.
-
-#![allow(dead_code)]
+//! A small world in a folder: a root and an issuer key, a trust list and
+//! an empty revocation list, made with the binary itself; certificates
+//! signed and verified the same way.
 
 use std::path::Path;
-use std::process::{Command, Output};
-use std::time::{SystemTime, UNIX_EPOCH};
 
-use yanzheng_core::{Date, UnixTime};
-
-/// Runs `yanzheng ARGS` in `dir`.
-pub fn yz(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_yanzheng"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("the yanzheng binary runs")
-}
-
-/// Standard output as text.
-pub fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-/// Standard error as text.
-pub fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-/// The exit code (panics on a signal: the binary must never die of one).
-pub fn code(o: &Output) -> i32 {
-    o.status.code().expect("exited normally, not by a signal")
-}
-
-/// Asserts the exit code, showing both streams if it differs.
-#[track_caller]
-pub fn expect_code(o: &Output, want: i32) {
-    assert_eq!(
-        code(o),
-        want,
-        "exit code\n--- stdout\n{}\n--- stderr\n{}",
-        stdout(o),
-        stderr(o)
-    );
-    assert!(
-        !stderr(o).contains("panicked"),
-        "the binary panicked:\n{}",
-        stderr(o)
-    );
-}
-
-/// Runs and asserts success; returns stdout.
-#[track_caller]
-pub fn ok(dir: &Path, args: &[&str]) -> String {
-    let o = yz(dir, args);
-    expect_code(&o, 0);
-    stdout(&o)
-}
-
-/// Today in China time, as the binary sees it.
-pub fn today() -> Date {
-    let secs = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .expect("clock after 1970")
-        .as_secs();
-    Date::in_china_at(UnixTime(secs))
-}
+use super::{code, ok, stderr, stdout, today, yz};
 
 /// A valid-checksum ID number (the example from GB 11643).
 pub const ID_NUMBER: &str = "11010519491231002X";
