@@ -122,15 +122,17 @@ pub fn example_certificate() -> Certificate {
         region: 310_101,
         cert_id: cert_id(310_101, 1),
         signed_on: date(2024, 3, 1),
-        first_issued: date(2018, 3, 1),
-        valid_from: date(2024, 3, 1),
-        valid_until: date(2030, 2, 28),
-        review_due: Some(date(2027, 3, 1)),
-        category: Some(1),
-        item: Some(102),
-        employer: None,
-        role: None,
-        industry: None,
+        details: yanzheng_core::Details {
+            first_issued: date(2018, 3, 1),
+            valid_from: date(2024, 3, 1),
+            valid_until: date(2030, 2, 28),
+            review_due: Some(date(2027, 3, 1)),
+            category: Some(1),
+            item: Some(102),
+            employer: None,
+            role: None,
+            industry: None,
+        },
     }
 }
 
@@ -212,26 +214,26 @@ fn fields_of(c: &Certificate) -> Vec<(u64, Vec<u8>)> {
         (5, uint(u64::from(c.region))),
         (6, uint(c.cert_id)),
         (7, day(c.signed_on)),
-        (8, day(c.first_issued)),
-        (9, day(c.valid_from)),
-        (10, day(c.valid_until)),
+        (8, day(c.details.first_issued)),
+        (9, day(c.details.valid_from)),
+        (10, day(c.details.valid_until)),
     ];
-    if let Some(d) = c.review_due {
+    if let Some(d) = c.details.review_due {
         f.push((11, day(d)));
     }
-    if let Some(v) = c.category {
+    if let Some(v) = c.details.category {
         f.push((12, uint(u64::from(v))));
     }
-    if let Some(v) = c.item {
+    if let Some(v) = c.details.item {
         f.push((13, uint(u64::from(v))));
     }
-    if let Some(v) = &c.employer {
+    if let Some(v) = &c.details.employer {
         f.push((14, text(v)));
     }
-    if let Some(v) = c.role {
+    if let Some(v) = c.details.role {
         f.push((15, uint(u64::from(v))));
     }
-    if let Some(v) = c.industry {
+    if let Some(v) = c.details.industry {
         f.push((16, uint(u64::from(v))));
     }
     f
@@ -718,15 +720,17 @@ fn genuine_vectors(ctx: &Ctx) -> Vec<(&'static str, VecFile)> {
         region: 310_115,
         cert_id: cert_id(310_115, 8),
         signed_on: date(2023, 9, 1),
-        first_issued: date(2020, 9, 1),
-        valid_from: date(2023, 9, 1),
-        valid_until: date(2026, 8, 31),
-        review_due: None,
-        category: None,
-        item: None,
-        employer: Some("上海浦江建设工程有限公司".into()),
-        role: Some(2),
-        industry: Some(7),
+        details: yanzheng_core::Details {
+            first_issued: date(2020, 9, 1),
+            valid_from: date(2023, 9, 1),
+            valid_until: date(2026, 8, 31),
+            review_due: None,
+            category: None,
+            item: None,
+            employer: Some("上海浦江建设工程有限公司".into()),
+            role: Some(2),
+            industry: Some(7),
+        },
     };
     vectors.push((
         "valid-safety-management",
@@ -754,12 +758,15 @@ fn genuine_vectors(ctx: &Ctx) -> Vec<(&'static str, VecFile)> {
         region: 310_104,
         cert_id: cert_id(310_104, 2),
         signed_on: date(2019, 4, 16),
-        first_issued: date(2013, 4, 16),
-        valid_from: date(2019, 4, 16),
-        valid_until: date(2025, 4, 15),
-        review_due: Some(date(2022, 4, 16)),
-        category: Some(2),
-        item: Some(201),
+        details: yanzheng_core::Details {
+            first_issued: date(2013, 4, 16),
+            valid_from: date(2019, 4, 16),
+            valid_until: date(2025, 4, 15),
+            review_due: Some(date(2022, 4, 16)),
+            category: Some(2),
+            item: Some(201),
+            ..example_certificate().details.clone()
+        },
         ..example_certificate()
     };
     let expired_text = signed(&expired, sh);
@@ -804,12 +811,15 @@ fn genuine_vectors(ctx: &Ctx) -> Vec<(&'static str, VecFile)> {
         region: 310_107,
         cert_id: cert_id(310_107, 3),
         signed_on: date(2022, 5, 10),
-        first_issued: date(2016, 5, 10),
-        valid_from: date(2022, 5, 10),
-        valid_until: date(2028, 5, 9),
-        review_due: Some(date(2025, 5, 10)),
-        category: Some(3),
-        item: Some(301),
+        details: yanzheng_core::Details {
+            first_issued: date(2016, 5, 10),
+            valid_from: date(2022, 5, 10),
+            valid_until: date(2028, 5, 9),
+            review_due: Some(date(2025, 5, 10)),
+            category: Some(3),
+            item: Some(301),
+            ..example_certificate().details.clone()
+        },
         ..example_certificate()
     };
     vectors.push((
@@ -829,12 +839,15 @@ fn genuine_vectors(ctx: &Ctx) -> Vec<(&'static str, VecFile)> {
         region: 310_110,
         cert_id: cert_id(310_110, 4),
         signed_on: date(2022, 6, 20),
-        first_issued: date(2019, 6, 20),
-        valid_from: date(2022, 6, 20),
-        valid_until: date(2028, 6, 19),
-        review_due: Some(date(2025, 6, 20)),
-        category: Some(4),
-        item: Some(401),
+        details: yanzheng_core::Details {
+            first_issued: date(2019, 6, 20),
+            valid_from: date(2022, 6, 20),
+            valid_until: date(2028, 6, 19),
+            review_due: Some(date(2025, 6, 20)),
+            category: Some(4),
+            item: Some(401),
+            ..example_certificate().details.clone()
+        },
         ..example_certificate()
     };
     vectors.push((
@@ -962,12 +975,15 @@ fn genuine_vectors(ctx: &Ctx) -> Vec<(&'static str, VecFile)> {
         region: 310_112,
         cert_id: cert_id(310_112, 6),
         signed_on: date(2025, 5, 20),
-        first_issued: date(2025, 7, 1),
-        valid_from: date(2025, 7, 1),
-        valid_until: date(2031, 6, 30),
-        review_due: Some(date(2028, 7, 1)),
-        category: Some(5),
-        item: Some(504),
+        details: yanzheng_core::Details {
+            first_issued: date(2025, 7, 1),
+            valid_from: date(2025, 7, 1),
+            valid_until: date(2031, 6, 30),
+            review_due: Some(date(2028, 7, 1)),
+            category: Some(5),
+            item: Some(504),
+            ..example_certificate().details.clone()
+        },
         ..example_certificate()
     };
     vectors.push((
@@ -1116,7 +1132,10 @@ fn key_vectors(ctx: &Ctx) -> Vec<(&'static str, VecFile)> {
          signed is trusted.",
     ));
     let too_long = Certificate {
-        valid_until: date(2030, 3, 2),
+        details: yanzheng_core::Details {
+            valid_until: date(2030, 3, 2),
+            ..base.details.clone()
+        },
         ..base.clone()
     };
     vectors.push((
@@ -1136,10 +1155,13 @@ fn key_vectors(ctx: &Ctx) -> Vec<(&'static str, VecFile)> {
         number: id_number("31010419890909707"),
         cert_id: cert_id(310_104, 11),
         signed_on: date(2022, 12, 30),
-        first_issued: date(2025, 1, 1),
-        valid_from: date(2025, 1, 1),
-        valid_until: date(2030, 12, 31),
-        review_due: Some(date(2028, 1, 1)),
+        details: yanzheng_core::Details {
+            first_issued: date(2025, 1, 1),
+            valid_from: date(2025, 1, 1),
+            valid_until: date(2030, 12, 31),
+            review_due: Some(date(2028, 1, 1)),
+            ..base.details.clone()
+        },
         ..base.clone()
     };
     vectors.push((
@@ -1184,12 +1206,15 @@ fn key_vectors(ctx: &Ctx) -> Vec<(&'static str, VecFile)> {
         region: 310_105,
         cert_id: cert_id(310_105, 7),
         signed_on: date(2022, 6, 1),
-        first_issued: date(2019, 6, 1),
-        valid_from: date(2022, 6, 1),
-        valid_until: date(2028, 5, 31),
-        review_due: Some(date(2025, 12, 1)),
-        category: Some(2),
-        item: Some(202),
+        details: yanzheng_core::Details {
+            first_issued: date(2019, 6, 1),
+            valid_from: date(2022, 6, 1),
+            valid_until: date(2028, 5, 31),
+            review_due: Some(date(2025, 12, 1)),
+            category: Some(2),
+            item: Some(202),
+            ..example_certificate().details.clone()
+        },
         ..example_certificate()
     };
     vectors.push((
@@ -1569,22 +1594,22 @@ fn registry_record(c: &Certificate, revoked_by: Option<(u64, &str)>) -> Value {
         "cert_id": c.cert_id,
         "name_masked": mask_name(&c.name),
         "number_masked": mask_number(&c.number),
-        "first_issued": c.first_issued.to_string(),
-        "valid_from": c.valid_from.to_string(),
-        "valid_until": c.valid_until.to_string(),
+        "first_issued": c.details.first_issued.to_string(),
+        "valid_from": c.details.valid_from.to_string(),
+        "valid_until": c.details.valid_until.to_string(),
         "issuer": SHANGHAI,
         "region": 310_000,
         "revoked": revoked_by.is_some(),
         "updated_at": "2025-05-02T03:04:05Z",
     });
     let obj = r.as_object_mut().expect("object");
-    if let Some(v) = named(catalog::CATEGORIES, c.category) {
+    if let Some(v) = named(catalog::CATEGORIES, c.details.category) {
         obj.insert("category".into(), v);
     }
-    if let Some(v) = named(catalog::ITEMS, c.item) {
+    if let Some(v) = named(catalog::ITEMS, c.details.item) {
         obj.insert("item".into(), v);
     }
-    if let Some(d) = c.review_due {
+    if let Some(d) = c.details.review_due {
         obj.insert("review_due".into(), json!(d.to_string()));
     }
     if let Some((version, issued_at)) = revoked_by {
@@ -1622,8 +1647,8 @@ fn registry_vectors(ctx: &Ctx) -> Vec<(&'static str, VecFile)> {
             ),
     ));
     let mut altered = base.clone();
-    altered.item = Some(101);
-    altered.valid_until = date(2027, 2, 28);
+    altered.details.item = Some(101);
+    altered.details.valid_until = date(2027, 2, 28);
     vectors.push((
         "registry-contradicts",
         ctx.at("registry_contradicts", valid_text)

@@ -24,7 +24,7 @@ fn qr_version_m(text: &str) -> i16 {
 fn measure(what: &str, cert: &Certificate, text: &str) -> (usize, i16) {
     assert_eq!(cert.kind, CertKind::SpecialOperations, "{what}");
     assert_eq!(cert.name.chars().count(), 3, "{what}: 3-character name");
-    assert!(cert.item.is_some(), "{what}: one item");
+    assert!(cert.details.item.is_some(), "{what}: one item");
     let record = cert.to_cbor().expect("valid").len();
     let cose = base45::decode(&text[payload::PREFIX.len()..])
         .expect("decodes")
@@ -65,8 +65,11 @@ fn largest_special_operations_payload_fits_version_10_at_level_m() {
         name: "𠀋𠀍𠀎".into(),
         region: 659_004,
         cert_id: u64::MAX,
-        category: Some(10),
-        item: Some(1005),
+        details: yanzheng_core::Details {
+            category: Some(10),
+            item: Some(1005),
+            ..generate::example_certificate().details
+        },
         ..generate::example_certificate()
     };
     let text = payload::encode(&cert, &SecretKey::from_seed(&generate::SHANGHAI_SEED))

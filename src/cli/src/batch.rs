@@ -176,15 +176,17 @@ impl Row<'_> {
             region: self.number("region")?,
             cert_id: self.number("cert_id")?,
             signed_on: self.date("signed_on")?.unwrap_or(today),
-            first_issued: self.need_date("first_issued")?,
-            valid_from: self.need_date("valid_from")?,
-            valid_until: self.need_date("valid_until")?,
-            review_due: self.date("review_due")?,
-            category: self.code("category", catalog::CATEGORIES)?,
-            item: self.code("item", catalog::ITEMS)?,
-            employer: self.get("employer")?.map(str::to_string),
-            role: self.code("role", catalog::ROLES)?,
-            industry: self.code("industry", catalog::INDUSTRIES)?,
+            details: yanzheng_core::Details {
+                first_issued: self.need_date("first_issued")?,
+                valid_from: self.need_date("valid_from")?,
+                valid_until: self.need_date("valid_until")?,
+                review_due: self.date("review_due")?,
+                category: self.code("category", catalog::CATEGORIES)?,
+                item: self.code("item", catalog::ITEMS)?,
+                employer: self.get("employer")?.map(str::to_string),
+                role: self.code("role", catalog::ROLES)?,
+                industry: self.code("industry", catalog::INDUSTRIES)?,
+            },
         })
     }
 }

@@ -142,15 +142,17 @@ fn certificate(h: &Holder, today: Date) -> Result<Certificate, CliError> {
         region: h.region,
         cert_id: u64::from(h.region) * 10_000_000_000 + h.serial,
         signed_on: today,
-        first_issued,
-        valid_from,
-        valid_until: valid_from.add_years(6).add_days(-1),
-        review_due: Some(review_due),
-        category: Some(h.item / 100),
-        item: Some(h.item),
-        employer: None,
-        role: None,
-        industry: None,
+        details: yanzheng_core::Details {
+            first_issued,
+            valid_from,
+            valid_until: valid_from.add_years(6).add_days(-1),
+            review_due: Some(review_due),
+            category: Some(h.item / 100),
+            item: Some(h.item),
+            employer: None,
+            role: None,
+            industry: None,
+        },
     })
 }
 
@@ -160,9 +162,9 @@ fn certificate(h: &Holder, today: Date) -> Result<Certificate, CliError> {
 /// it is an unknown key; the registry's record shows what was changed.
 fn altered_copy(genuine: &Certificate) -> Result<String, CliError> {
     let mut forged = genuine.clone();
-    forged.valid_until = forged.valid_until.add_years(4);
-    forged.category = Some(1);
-    forged.item = Some(101);
+    forged.details.valid_until = forged.details.valid_until.add_years(4);
+    forged.details.category = Some(1);
+    forged.details.item = Some(101);
     let forger = SecretKey::from_seed(&random_seed()?);
     // Ten years of validity: more than the rules allow, which a forger's own
     // key does not care about (our signer would refuse it).
@@ -244,15 +246,15 @@ fn csv_row(c: &Certificate) -> Vec<String> {
             "number" => c.number.clone(),
             "region" => c.region.to_string(),
             "cert_id" => c.cert_id.to_string(),
-            "first_issued" => c.first_issued.to_string(),
-            "valid_from" => c.valid_from.to_string(),
-            "valid_until" => c.valid_until.to_string(),
-            "review_due" => date(c.review_due),
-            "category" => name(catalog::CATEGORIES, c.category),
-            "item" => name(catalog::ITEMS, c.item),
-            "employer" => c.employer.clone().unwrap_or_default(),
-            "role" => name(catalog::ROLES, c.role),
-            "industry" => name(catalog::INDUSTRIES, c.industry),
+            "first_issued" => c.details.first_issued.to_string(),
+            "valid_from" => c.details.valid_from.to_string(),
+            "valid_until" => c.details.valid_until.to_string(),
+            "review_due" => date(c.details.review_due),
+            "category" => name(catalog::CATEGORIES, c.details.category),
+            "item" => name(catalog::ITEMS, c.details.item),
+            "employer" => c.details.employer.clone().unwrap_or_default(),
+            "role" => name(catalog::ROLES, c.details.role),
+            "industry" => name(catalog::INDUSTRIES, c.details.industry),
             _ => String::new(),
         })
         .collect()

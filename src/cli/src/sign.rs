@@ -10,7 +10,7 @@ use clap::Args;
 use serde::Deserialize;
 use serde_json::json;
 use yanzheng_core::cert::id_number_checksum_ok;
-use yanzheng_core::{payload, CertKind, Certificate, Date, KeyStatus, SecretKey, Sex};
+use yanzheng_core::{payload, CertKind, Certificate, Date, Details, KeyStatus, SecretKey, Sex};
 
 use crate::batch;
 use crate::clock;
@@ -58,7 +58,6 @@ pub struct SignArgs {
 
 /// A certificate as JSON input: core's serde form, with `signed_on` optional.
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 struct CertInput {
     #[serde(rename = "type")]
     kind: CertKind,
@@ -69,42 +68,41 @@ struct CertInput {
     cert_id: u64,
     #[serde(default)]
     signed_on: Option<Date>,
-    first_issued: Date,
-    valid_from: Date,
-    valid_until: Date,
-    #[serde(default)]
-    review_due: Option<Date>,
-    #[serde(default)]
-    category: Option<u16>,
-    #[serde(default)]
-    item: Option<u16>,
-    #[serde(default)]
-    employer: Option<String>,
-    #[serde(default)]
-    role: Option<u16>,
-    #[serde(default)]
-    industry: Option<u16>,
+    #[serde(flatten)]
+    details: Details<u16>,
 }
 
 impl CertInput {
-    fn into_certificate(self, today: Date) -> Certificate {
+    /// Reads `text` strictly: a field core's form does not have is refused
+    /// (serde cannot refuse unknown fields beside flattened ones, so what
+    /// was read is written back and the keys compared).
+    fn parse(text: &str) -> Result<CertInput, String> {
+        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        let input: CertInput = serde_json::from_value(value.clone()).map_err(|e| e.to_string())?;
+        let known = serde_json::to_value(input.certificate(input.details.valid_from))
+            .map_err(|e| e.to_string())?;
+        if let (Some(given), Some(known)) = (value.as_object(), known.as_object()) {
+            let unknown = given
+                .iter()
+                .find(|(k, v)| !v.is_null() && !known.contains_key(k.as_str()));
+            if let Some((k, _)) = unknown {
+                return Err(format!("unknown field `{k}`"));
+            }
+        }
+        Ok(input)
+    }
+
+    /// The certificate, signed on `today` unless the input says when.
+    fn certificate(&self, today: Date) -> Certificate {
         Certificate {
             kind: self.kind,
-            name: self.name,
+            name: self.name.clone(),
             sex: self.sex,
-            number: self.number,
+            number: self.number.clone(),
             region: self.region,
             cert_id: self.cert_id,
             signed_on: self.signed_on.unwrap_or(today),
-            first_issued: self.first_issued,
-            valid_from: self.valid_from,
-            valid_until: self.valid_until,
-            review_due: self.review_due,
-            category: self.category,
-            item: self.item,
-            employer: self.employer,
-            role: self.role,
-            industry: self.industry,
+            details: self.details.clone(),
         }
     }
 }
@@ -175,11 +173,11 @@ pub fn run(a: SignArgs) -> CliResult {
     } else {
         files::read_text(&a.input)?
     };
-    let input: CertInput = serde_json::from_str(&text).map_err(|e| {
+    let input = CertInput::parse(&text).map_err(|e| {
         CliError::usage(format!("{}: not a certificate: {e}", a.input.display()))
             .hint("see `yanzheng sign --help` for the JSON form; use a .csv file for a batch")
     })?;
-    let cert = input.into_certificate(clock::today_in_china());
+    let cert = input.certificate(clock::today_in_china());
     let text = signer
         .sign(&cert)
         .map_err(|why| CliError::usage(format!("{}: {why}", a.input.display())))?;
@@ -206,4 +204,34 @@ pub fn run(a: SignArgs) -> CliResult {
         outln!("{text}")?;
     }
     Ok(EXIT_OK)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CERT: &str = r#""type":"special_operations","name":"张建国","sex":"male",
+        "number":"11010519491231002X","region":310000,"cert_id":7,
+        "first_issued":"2020-01-01","valid_from":"2020-01-01","valid_until":"2025-12-31",
+        "review_due":"2023-01-01","category":1,"item":102"#;
+
+    #[test]
+    fn the_json_form_is_read_strictly() {
+        let today = Date::from_ymd(2026, 1, 2).expect("date");
+        let input = CertInput::parse(&format!("{{{CERT}}}")).expect("a certificate");
+        let cert = input.certificate(today);
+        assert_eq!(cert.signed_on, today, "signed today unless said");
+        assert_eq!(cert.details.item, Some(102));
+        let dated = CertInput::parse(&format!(r#"{{{CERT},"signed_on":"2020-01-01"}}"#))
+            .expect("a certificate");
+        assert_ne!(dated.certificate(today).signed_on, today);
+        // An absent detail may be written as null.
+        assert!(CertInput::parse(&format!(r#"{{{CERT},"employer":null}}"#)).is_ok());
+        let unknown = CertInput::parse(&format!(r#"{{{CERT},"grade":"A"}}"#))
+            .expect_err("a field core does not have");
+        assert_eq!(unknown, "unknown field `grade`");
+        let missing =
+            CertInput::parse(r#"{"type":"special_operations"}"#).expect_err("fields are missing");
+        assert!(missing.contains("missing field"), "{missing}");
+    }
 }

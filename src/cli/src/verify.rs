@@ -194,32 +194,35 @@ fn print_report(
             (None, _) => f.number_masked.clone(),
         };
         rows.push((label(Label::Number, lang), number));
-        if let Some(c) = &f.category {
+        if let Some(c) = &f.details.category {
             rows.push((label(Label::Category, lang), named(c, zh)));
         }
-        if let Some(c) = &f.item {
+        if let Some(c) = &f.details.item {
             rows.push((label(Label::Item, lang), named(c, zh)));
         }
-        if let Some(emp) = &f.employer {
+        if let Some(emp) = &f.details.employer {
             rows.push((label(Label::Employer, lang), emp.clone()));
         }
-        if let Some(c) = &f.role {
+        if let Some(c) = &f.details.role {
             rows.push((label(Label::Role, lang), named(c, zh)));
         }
-        if let Some(c) = &f.industry {
+        if let Some(c) = &f.details.industry {
             rows.push((label(Label::Industry, lang), named(c, zh)));
         }
-        rows.push((label(Label::FirstIssued, lang), f.first_issued.to_string()));
+        rows.push((
+            label(Label::FirstIssued, lang),
+            f.details.first_issued.to_string(),
+        ));
         rows.push((
             label(Label::Validity, lang),
             format!(
                 "{} {} {}",
-                f.valid_from,
+                f.details.valid_from,
                 if zh { "至" } else { "to" },
-                f.valid_until
+                f.details.valid_until
             ),
         ));
-        if let Some(d) = f.review_due {
+        if let Some(d) = f.details.review_due {
             rows.push((label(Label::ReviewDue, lang), d.to_string()));
         }
         if let Some(i) = &r.issuer {

@@ -4,6 +4,7 @@ use core::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::catalog;
 use crate::cbor::{CborError, Reader, Writer};
 use crate::date::Date;
 
@@ -109,10 +110,64 @@ impl Sex {
     }
 }
 
-/// Everything a certificate's QR code asserts. Which optional fields are set
-/// depends on `kind` (checked by [`Certificate::validate`]).
+/// What a certificate says beyond whom it names: its dates and what it
+/// covers. Every shape of a certificate embeds this one struct (flattened,
+/// so the fields sit beside the others on the wire): the QR code's
+/// [`Certificate`] with codes (`C = u16`), a screen's
+/// [`ShownFields`](crate::verdict::ShownFields) and the registry's answer
+/// [`RegistryCertificate`](crate::online::RegistryCertificate) with the
+/// catalogue's names (`C = NamedCode`), the registry's stored record. A new
+/// detail is added here.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(bound(serialize = "C: Serialize", deserialize = "C: Deserialize<'de>"))]
+pub struct Details<C> {
+    /// 初领日期.
+    pub first_issued: Date,
+    /// 有效期 from.
+    pub valid_from: Date,
+    /// 有效期 to (inclusive).
+    pub valid_until: Date,
+    /// 应复审日期 (special operations only; absent for holders approved for six-year review).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review_due: Option<Date>,
+    /// 作业类别 (special operations).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<C>,
+    /// 操作项目 (special operations).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item: Option<C>,
+    /// 单位名称 (safety management).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub employer: Option<String>,
+    /// 职务 (safety management).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<C>,
+    /// 行业类别 (safety management).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub industry: Option<C>,
+}
+
+impl<C> Details<C> {
+    /// The same details with each code turned into `f(table, code)` (the
+    /// catalogue's names, say).
+    pub fn map_codes<D>(&self, f: impl Fn(&'static [catalog::Entry], &C) -> D) -> Details<D> {
+        Details {
+            first_issued: self.first_issued,
+            valid_from: self.valid_from,
+            valid_until: self.valid_until,
+            review_due: self.review_due,
+            category: self.category.as_ref().map(|c| f(catalog::CATEGORIES, c)),
+            item: self.item.as_ref().map(|c| f(catalog::ITEMS, c)),
+            employer: self.employer.clone(),
+            role: self.role.as_ref().map(|c| f(catalog::ROLES, c)),
+            industry: self.industry.as_ref().map(|c| f(catalog::INDUSTRIES, c)),
+        }
+    }
+}
+
+/// Everything a certificate's QR code asserts. Which optional details are
+/// set depends on `kind` (checked by [`Certificate::validate`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Certificate {
     /// Which certificate.
     #[serde(rename = "type")]
@@ -129,30 +184,9 @@ pub struct Certificate {
     pub cert_id: u64,
     /// The day the issuer signed this payload (checked against the key's signing period).
     pub signed_on: Date,
-    /// 初领日期.
-    pub first_issued: Date,
-    /// 有效期 from.
-    pub valid_from: Date,
-    /// 有效期 to (inclusive).
-    pub valid_until: Date,
-    /// 应复审日期 (special operations only; absent for holders approved for six-year review).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub review_due: Option<Date>,
-    /// 作业类别 code (special operations).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub category: Option<u16>,
-    /// 操作项目 code (special operations).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub item: Option<u16>,
-    /// 单位名称 (safety management).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub employer: Option<String>,
-    /// 职务 code (safety management).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub role: Option<u16>,
-    /// 行业类别 code (safety management).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub industry: Option<u16>,
+    /// Dates and what it covers (codes).
+    #[serde(flatten)]
+    pub details: Details<u16>,
 }
 
 /// Longest holder name, in characters.
@@ -356,21 +390,21 @@ impl Certificate {
                 why: "not a six-digit region code",
             });
         }
-        if self.first_issued > self.valid_from {
+        if self.details.first_issued > self.details.valid_from {
             return Err(FieldError::Invalid {
                 field: "first_issued",
                 why: "after valid_from",
             });
         }
-        if self.valid_from >= self.valid_until {
+        if self.details.valid_from >= self.details.valid_until {
             return Err(FieldError::Invalid {
                 field: "valid_until",
                 why: "not after valid_from",
             });
         }
 
-        if let Some(due) = self.review_due {
-            if due <= self.valid_from || due > self.valid_until {
+        if let Some(due) = self.details.review_due {
+            if due <= self.details.valid_from || due > self.details.valid_until {
                 return Err(FieldError::Invalid {
                     field: "review_due",
                     why: "outside the validity period",
@@ -379,48 +413,54 @@ impl Certificate {
         }
         match self.kind {
             CertKind::SpecialOperations => {
-                let category = self.category.ok_or(FieldError::Missing("category"))?;
-                let item = self.item.ok_or(FieldError::Missing("item"))?;
+                let category = self
+                    .details
+                    .category
+                    .ok_or(FieldError::Missing("category"))?;
+                let item = self.details.item.ok_or(FieldError::Missing("item"))?;
                 if item / 100 != category || item % 100 == 0 {
                     return Err(FieldError::Invalid {
                         field: "item",
                         why: "not an item of the category",
                     });
                 }
-                if self.employer.is_some() {
+                if self.details.employer.is_some() {
                     return Err(FieldError::NotAllowed("employer"));
                 }
-                if self.role.is_some() {
+                if self.details.role.is_some() {
                     return Err(FieldError::NotAllowed("role"));
                 }
-                if self.industry.is_some() {
+                if self.details.industry.is_some() {
                     return Err(FieldError::NotAllowed("industry"));
                 }
             }
             CertKind::SafetyManagement => {
                 let employer = self
+                    .details
                     .employer
                     .as_deref()
                     .ok_or(FieldError::Missing("employer"))?;
                 check_text("employer", employer, MAX_EMPLOYER_CHARS)?;
-                self.role.ok_or(FieldError::Missing("role"))?;
-                self.industry.ok_or(FieldError::Missing("industry"))?;
-                if self.category.is_some() {
+                self.details.role.ok_or(FieldError::Missing("role"))?;
+                self.details
+                    .industry
+                    .ok_or(FieldError::Missing("industry"))?;
+                if self.details.category.is_some() {
                     return Err(FieldError::NotAllowed("category"));
                 }
-                if self.item.is_some() {
+                if self.details.item.is_some() {
                     return Err(FieldError::NotAllowed("item"));
                 }
-                if self.review_due.is_some() {
+                if self.details.review_due.is_some() {
                     return Err(FieldError::NotAllowed("review_due"));
                 }
             }
         }
         for (field, code) in [
-            ("category", self.category),
-            ("item", self.item),
-            ("role", self.role),
-            ("industry", self.industry),
+            ("category", self.details.category),
+            ("item", self.details.item),
+            ("role", self.details.role),
+            ("industry", self.details.industry),
         ] {
             if code == Some(0) {
                 return Err(FieldError::Invalid {
@@ -438,7 +478,12 @@ impl Certificate {
     /// card reads as altered): the signer refuses such a card, the verdict
     /// calls it a card the key may not sign.
     pub fn check_validity_span(&self) -> Result<(), FieldError> {
-        if self.valid_until > self.valid_from.add_years(self.kind.max_validity_years()) {
+        if self.details.valid_until
+            > self
+                .details
+                .valid_from
+                .add_years(self.kind.max_validity_years())
+        {
             return Err(FieldError::Invalid {
                 field: "valid_until",
                 why: "longer than the certificate type allows",
@@ -460,12 +505,12 @@ impl Certificate {
     pub fn to_cbor_any_span(&self) -> Result<Vec<u8>, FieldError> {
         self.validate()?;
         let optional = [
-            self.review_due.is_some(),
-            self.category.is_some(),
-            self.item.is_some(),
-            self.employer.is_some(),
-            self.role.is_some(),
-            self.industry.is_some(),
+            self.details.review_due.is_some(),
+            self.details.category.is_some(),
+            self.details.item.is_some(),
+            self.details.employer.is_some(),
+            self.details.role.is_some(),
+            self.details.industry.is_some(),
         ];
         let len = 10 + optional.iter().filter(|&&b| b).count();
         let mut w = Writer::new();
@@ -481,28 +526,28 @@ impl Certificate {
         w.uint(K_CERT_ID as u64).uint(self.cert_id);
         for (k, d) in [
             (K_SIGNED_ON, self.signed_on),
-            (K_FIRST_ISSUED, self.first_issued),
-            (K_VALID_FROM, self.valid_from),
-            (K_VALID_UNTIL, self.valid_until),
+            (K_FIRST_ISSUED, self.details.first_issued),
+            (K_VALID_FROM, self.details.valid_from),
+            (K_VALID_UNTIL, self.details.valid_until),
         ] {
             w.uint(k as u64).int(i64::from(d.days()));
         }
-        if let Some(d) = self.review_due {
+        if let Some(d) = self.details.review_due {
             w.uint(K_REVIEW_DUE as u64).int(i64::from(d.days()));
         }
-        if let Some(c) = self.category {
+        if let Some(c) = self.details.category {
             w.uint(K_CATEGORY as u64).uint(u64::from(c));
         }
-        if let Some(c) = self.item {
+        if let Some(c) = self.details.item {
             w.uint(K_ITEM as u64).uint(u64::from(c));
         }
-        if let Some(e) = &self.employer {
+        if let Some(e) = &self.details.employer {
             w.uint(K_EMPLOYER as u64).text(e);
         }
-        if let Some(c) = self.role {
+        if let Some(c) = self.details.role {
             w.uint(K_ROLE as u64).uint(u64::from(c));
         }
-        if let Some(c) = self.industry {
+        if let Some(c) = self.details.industry {
             w.uint(K_INDUSTRY as u64).uint(u64::from(c));
         }
         Ok(w.into_bytes())
@@ -579,15 +624,17 @@ impl Certificate {
             region: region.ok_or(FieldError::Missing("region"))?,
             cert_id: cert_id.ok_or(FieldError::Missing("cert_id"))?,
             signed_on: signed_on.ok_or(FieldError::Missing("signed_on"))?,
-            first_issued: first_issued.ok_or(FieldError::Missing("first_issued"))?,
-            valid_from: valid_from.ok_or(FieldError::Missing("valid_from"))?,
-            valid_until: valid_until.ok_or(FieldError::Missing("valid_until"))?,
-            review_due,
-            category,
-            item,
-            employer,
-            role,
-            industry,
+            details: Details {
+                first_issued: first_issued.ok_or(FieldError::Missing("first_issued"))?,
+                valid_from: valid_from.ok_or(FieldError::Missing("valid_from"))?,
+                valid_until: valid_until.ok_or(FieldError::Missing("valid_until"))?,
+                review_due,
+                category,
+                item,
+                employer,
+                role,
+                industry,
+            },
         };
         cert.validate()?;
         Ok(cert)
@@ -613,15 +660,17 @@ mod tests {
             region: 310_100,
             cert_id: 4_200_000_123,
             signed_on: Date::from_ymd(2024, 3, 1).expect("date"),
-            first_issued: Date::from_ymd(2018, 3, 1).expect("date"),
-            valid_from: Date::from_ymd(2024, 3, 1).expect("date"),
-            valid_until: Date::from_ymd(2030, 2, 28).expect("date"),
-            review_due: Some(Date::from_ymd(2027, 3, 1).expect("date")),
-            category: Some(1),
-            item: Some(102),
-            employer: None,
-            role: None,
-            industry: None,
+            details: Details {
+                first_issued: Date::from_ymd(2018, 3, 1).expect("date"),
+                valid_from: Date::from_ymd(2024, 3, 1).expect("date"),
+                valid_until: Date::from_ymd(2030, 2, 28).expect("date"),
+                review_due: Some(Date::from_ymd(2027, 3, 1).expect("date")),
+                category: Some(1),
+                item: Some(102),
+                employer: None,
+                role: None,
+                industry: None,
+            },
         }
     }
 
@@ -648,10 +697,10 @@ mod tests {
     #[test]
     fn field_rules() {
         let mut c = sample();
-        c.item = Some(201);
+        c.details.item = Some(201);
         assert!(c.validate().is_err());
         let mut c = sample();
-        c.employer = Some("某公司".into());
+        c.details.employer = Some("某公司".into());
         assert_eq!(c.validate(), Err(FieldError::NotAllowed("employer")));
         let mut c = sample();
         c.number = "1101051990030712".into();
@@ -661,18 +710,18 @@ mod tests {
     #[test]
     fn nothing_signs_a_card_valid_longer_than_its_type_allows() {
         let mut c = sample();
-        c.valid_until = c.valid_from.add_years(6);
+        c.details.valid_until = c.details.valid_from.add_years(6);
         assert!(
             c.to_cbor().is_ok(),
             "the anniversary is the last day allowed"
         );
-        c.valid_until = c.valid_from.add_years(6).add_days(1);
+        c.details.valid_until = c.details.valid_from.add_years(6).add_days(1);
         assert_eq!(c.check_validity_span().map_err(|_| ()), Err(()));
         assert!(c.to_cbor().is_err());
         // Reading does not refuse it: the verdict does, after the signature.
         assert!(c.validate().is_ok());
         c.kind = CertKind::SafetyManagement;
-        c.valid_until = c.valid_from.add_years(3).add_days(1);
+        c.details.valid_until = c.details.valid_from.add_years(3).add_days(1);
         assert!(c.check_validity_span().is_err());
     }
 

@@ -52,7 +52,7 @@ pub mod signed_list;
 pub mod trust;
 pub mod verdict;
 
-pub use cert::{CertKind, Certificate, Sex};
+pub use cert::{CertKind, Certificate, Details, Sex};
 pub use crypto::{Kid, PublicKey, SecretKey};
 pub use date::{Date, UnixTime};
 pub use revocation::{RevocationDelta, RevocationList, RevokedSet};

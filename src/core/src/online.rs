@@ -10,7 +10,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::cert::{
-    id_number_checksum_ok, is_id_number_shape, mask_name, CertKind, Certificate, MAX_NAME_CHARS,
+    id_number_checksum_ok, is_id_number_shape, mask_name, CertKind, Certificate, Details,
+    MAX_NAME_CHARS,
 };
 use crate::date::{Date, UnixTime};
 use crate::messages::Label;
@@ -309,30 +310,9 @@ pub struct RegistryCertificate {
     pub name_masked: String,
     /// The number with all but its last four characters hidden.
     pub number_masked: String,
-    /// Operation category (special operations).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub category: Option<NamedCode>,
-    /// Operation item (special operations).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub item: Option<NamedCode>,
-    /// Employer (safety management).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub employer: Option<String>,
-    /// Role (safety management).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub role: Option<NamedCode>,
-    /// Industry (safety management).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub industry: Option<NamedCode>,
-    /// 初领日期.
-    pub first_issued: Date,
-    /// 有效期 from.
-    pub valid_from: Date,
-    /// 有效期 to (inclusive).
-    pub valid_until: Date,
-    /// 应复审日期.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub review_due: Option<Date>,
+    /// Dates and what it covers, named from the catalogue.
+    #[serde(flatten)]
+    pub details: Details<NamedCode>,
     /// The issuing authority.
     pub issuer: String,
     /// Issuing region code.
@@ -382,7 +362,12 @@ pub fn record_verdict(r: &RegistryCertificate, today: Date) -> Verdict {
             list_version: r.revoked_by.map_or(0, |s| s.version),
         };
     }
-    date_status(r.valid_from, r.valid_until, r.review_due, today)
+    date_status(
+        r.details.valid_from,
+        r.details.valid_until,
+        r.details.review_due,
+        today,
+    )
 }
 
 /// A field on which a QR code and the registry's record disagree.
@@ -516,35 +501,43 @@ pub fn compare(qr: &Certificate, answer: RegistryAnswer<'_>) -> Agreement {
         (Field::Kind, title(qr.kind), title(record.kind)),
         (
             Field::Category,
-            named(&shown.category),
-            named(&record.category),
+            named(&shown.details.category),
+            named(&record.details.category),
         ),
-        (Field::Item, named(&shown.item), named(&record.item)),
-        (Field::Role, named(&shown.role), named(&record.role)),
+        (
+            Field::Item,
+            named(&shown.details.item),
+            named(&record.details.item),
+        ),
+        (
+            Field::Role,
+            named(&shown.details.role),
+            named(&record.details.role),
+        ),
         (
             Field::Industry,
-            named(&shown.industry),
-            named(&record.industry),
+            named(&shown.details.industry),
+            named(&record.details.industry),
         ),
         (
             Field::FirstIssued,
-            date(Some(qr.first_issued)),
-            date(Some(record.first_issued)),
+            date(Some(qr.details.first_issued)),
+            date(Some(record.details.first_issued)),
         ),
         (
             Field::ValidFrom,
-            date(Some(qr.valid_from)),
-            date(Some(record.valid_from)),
+            date(Some(qr.details.valid_from)),
+            date(Some(record.details.valid_from)),
         ),
         (
             Field::ValidUntil,
-            date(Some(qr.valid_until)),
-            date(Some(record.valid_until)),
+            date(Some(qr.details.valid_until)),
+            date(Some(record.details.valid_until)),
         ),
         (
             Field::ReviewDue,
-            date(qr.review_due),
-            date(record.review_due),
+            date(qr.details.review_due),
+            date(record.details.review_due),
         ),
     ];
     let mismatches: Vec<Mismatch> = pairs
@@ -779,15 +772,17 @@ mod tests {
             cert_id: 7,
             name_masked: "张*".into(),
             number_masked: "**************0011".into(),
-            category: None,
-            item: None,
-            employer: None,
-            role: None,
-            industry: None,
-            first_issued: d("2020-01-01"),
-            valid_from: d("2020-01-01"),
-            valid_until: d("2026-01-01"),
-            review_due: Some(d("2023-01-01")),
+            details: crate::Details {
+                category: None,
+                item: None,
+                employer: None,
+                role: None,
+                industry: None,
+                first_issued: d("2020-01-01"),
+                valid_from: d("2020-01-01"),
+                valid_until: d("2026-01-01"),
+                review_due: Some(d("2023-01-01")),
+            },
             issuer: "x".into(),
             region: 110_000,
             revoked: false,
@@ -820,24 +815,26 @@ mod tests {
             region: 310_115,
             cert_id: 7,
             signed_on: d("2020-01-01"),
-            first_issued: r.first_issued,
-            valid_from: r.valid_from,
-            valid_until: r.valid_until,
-            review_due: r.review_due,
-            category: None,
-            item: None,
-            employer: Some("上海浦江建设工程有限公司".into()),
-            role: Some(2),
-            industry: Some(7),
+            details: crate::Details {
+                first_issued: r.details.first_issued,
+                valid_from: r.details.valid_from,
+                valid_until: r.details.valid_until,
+                review_due: r.details.review_due,
+                category: None,
+                item: None,
+                employer: Some("上海浦江建设工程有限公司".into()),
+                role: Some(2),
+                industry: Some(7),
+            },
         };
         let mut held = r.clone();
         held.kind = CertKind::SafetyManagement;
         held.name_masked = mask_name(&mgmt.name);
-        held.role = Some(NamedCode::of(crate::catalog::ROLES, 2));
-        held.industry = Some(NamedCode::of(crate::catalog::INDUSTRIES, 7));
+        held.details.role = Some(NamedCode::of(crate::catalog::ROLES, 2));
+        held.details.industry = Some(NamedCode::of(crate::catalog::INDUSTRIES, 7));
         let same = std::slice::from_ref(&held);
         assert_eq!(compare(&mgmt, RegistryAnswer::Found(same)), Agreement::Same);
-        held.industry = Some(NamedCode::of(crate::catalog::INDUSTRIES, 8));
+        held.details.industry = Some(NamedCode::of(crate::catalog::INDUSTRIES, 8));
         let Agreement::Differs { mismatches } = compare(&mgmt, RegistryAnswer::Found(&[held]))
         else {
             panic!("the industry differs")

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::catalog;
-use crate::cert::{mask_number, CertKind, Certificate, Sex};
+use crate::cert::{mask_number, CertKind, Certificate, Details, Sex};
 use crate::cose::AAD_CERTIFICATE;
 use crate::crypto::Kid;
 use crate::date::{Date, UnixTime};
@@ -216,6 +216,13 @@ pub struct NamedCode {
     pub en: String,
 }
 
+impl Details<u16> {
+    /// The same details with each code named from its catalogue table.
+    pub fn named(&self) -> Details<NamedCode> {
+        self.map_codes(|table, &code| NamedCode::of(table, code))
+    }
+}
+
 impl NamedCode {
     /// `code` named from a catalogue `table` in both languages.
     pub fn of(table: &'static [catalog::Entry], code: u16) -> NamedCode {
@@ -243,30 +250,9 @@ pub struct ShownFields {
     pub region: u32,
     /// Certificate id.
     pub cert_id: u64,
-    /// First issued.
-    pub first_issued: Date,
-    /// Valid from.
-    pub valid_from: Date,
-    /// Valid until.
-    pub valid_until: Date,
-    /// Review due.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub review_due: Option<Date>,
-    /// Operation category.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub category: Option<NamedCode>,
-    /// Operation item.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub item: Option<NamedCode>,
-    /// Employer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub employer: Option<String>,
-    /// Role.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub role: Option<NamedCode>,
-    /// Industry.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub industry: Option<NamedCode>,
+    /// Dates and what it covers, named from the catalogue.
+    #[serde(flatten)]
+    pub details: Details<NamedCode>,
 }
 
 impl ShownFields {
@@ -279,15 +265,7 @@ impl ShownFields {
             number_masked: mask_number(&c.number),
             region: c.region,
             cert_id: c.cert_id,
-            first_issued: c.first_issued,
-            valid_from: c.valid_from,
-            valid_until: c.valid_until,
-            review_due: c.review_due,
-            category: c.category.map(|v| NamedCode::of(catalog::CATEGORIES, v)),
-            item: c.item.map(|v| NamedCode::of(catalog::ITEMS, v)),
-            employer: c.employer.clone(),
-            role: c.role.map(|v| NamedCode::of(catalog::ROLES, v)),
-            industry: c.industry.map(|v| NamedCode::of(catalog::INDUSTRIES, v)),
+            details: c.details.named(),
         }
     }
 }
@@ -471,7 +449,7 @@ fn decide(
     if cert.signed_on > today {
         return not_allowed(KeyNotAllowedReason::SignedInFuture);
     }
-    if cert.valid_until > key.sign_until.add_years(cert.kind.max_validity_years()) {
+    if cert.details.valid_until > key.sign_until.add_years(cert.kind.max_validity_years()) {
         return not_allowed(KeyNotAllowedReason::ValidBeyondKeyPeriod);
     }
     let status = card_status(&cert, &kid, revocations, today, now);
@@ -494,7 +472,12 @@ fn card_status(
     today: Date,
     now: UnixTime,
 ) -> Verdict {
-    let dates = date_status(cert.valid_from, cert.valid_until, cert.review_due, today);
+    let dates = date_status(
+        cert.details.valid_from,
+        cert.details.valid_until,
+        cert.details.review_due,
+        today,
+    );
     if let Some(list) = revocations {
         if list.contains(kid, cert.cert_id) {
             return Verdict::Revoked {

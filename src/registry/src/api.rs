@@ -367,7 +367,7 @@ pub async fn lookup(
     if found.is_empty() {
         let _ = state.misses.take(number_key.clone(), Instant::now());
     }
-    found.sort_by_key(|c| std::cmp::Reverse(c.certificate.valid_from));
+    found.sort_by_key(|c| std::cmp::Reverse(c.certificate.details.valid_from));
     let answer = if found.is_empty() {
         LookupAnswer::NotFound {
             message: NotFoundMessage::new(),

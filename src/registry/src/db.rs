@@ -13,7 +13,7 @@ use yanzheng_core::crypto::from_hex;
 use yanzheng_core::{CertKind, Kid, RevokedSet, UnixTime};
 
 use crate::privacy::{keys_equal, LookupKey};
-use crate::record::{CertificateRecord, StoredFields};
+use crate::record::CertificateRecord;
 
 /// Which database a URL names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -620,7 +620,7 @@ fn record_from_row(row: &AnyRow) -> Result<CertificateRecord, DbError> {
             .map_err(sql("reading a certificate"))
     };
     let kind = CertKind::parse(&get_text("kind")?).ok_or_else(|| bad("type"))?;
-    let fields: StoredFields =
+    let fields: yanzheng_core::Details<u16> =
         serde_json::from_str(&get_text("fields")?).map_err(|_| bad("fields JSON"))?;
     Ok(CertificateRecord {
         kid: kid_from_sql(&get_text("kid")?),

@@ -13,23 +13,28 @@
 //!   `/config.json`.
 //!
 //! ## Design
-//! - Storage ([`db`]) is one sqlx `AnyPool` over an SQLite file (WAL) or
+//! - Storage (`db`) is one sqlx `AnyPool` over an SQLite file (WAL) or
 //!   PostgreSQL, with our own migration runner and portable SQL, so both run
 //!   the same statements and the same tests.
-//! - Privacy ([`privacy`]): the database never holds a clear ID number or
+//! - Privacy (`privacy`): the database never holds a clear ID number or
 //!   name, only HMAC-SHA256 keys under a secret lookup key and core's masked
 //!   forms. Logs carry a short prefix of the number's key, never the number.
-//! - Trust comes from signatures: the lists ([`lists`]) are loaded through
+//! - Trust comes from signatures: the lists (`lists`) are loaded through
 //!   core against the root key, reloaded when their files change, and never
 //!   replaced by a lower version.
-//! - Protection ([`limit`], [`server`]): per-client token buckets on lookup
+//! - Protection (`limit`, `server`): per-client token buckets on lookup
 //!   (429 + Retry-After), a CORS allowlist of exact origins, a body limit,
 //!   strict JSON (unknown fields refused), JSON errors, a request timeout;
-//!   and per connection ([`conn`]) a header read timeout, a write stall
+//!   and per connection (`conn`) a header read timeout, a write stall
 //!   timeout, a connection cap and graceful shutdown.
 //!
 //! The registry knows nothing core already defines: verdicts, masking, the
-//! catalogue names and the list formats all come from `yanzheng-core`.
+//! catalogue names, the list formats, the lookup contract and the API's
+//! refusals (codes and words) all come from `yanzheng-core`.
+//!
+//! The crate exposes a curated set of names (the server, its settings, the
+//! database and its records, the lists, [`Error`]); its modules are
+//! private.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]

@@ -2,45 +2,13 @@
 //! lookup shows it ([`FoundCertificate`]). Neither holds the clear ID number
 //! or name.
 
-use serde::{Deserialize, Serialize};
-use yanzheng_core::catalog;
+use serde::Serialize;
 use yanzheng_core::cert::{mask_name, mask_number};
 use yanzheng_core::online::{record_verdict, ListStamp, RegistryCertificate, Words};
-use yanzheng_core::verdict::NamedCode;
 use yanzheng_core::Verdict;
-use yanzheng_core::{CertKind, Certificate, Date, Kid, UnixTime};
+use yanzheng_core::{CertKind, Certificate, Date, Details, Kid, UnixTime};
 
 use crate::privacy::{normalize_name, normalize_number, InputError, LookupKey};
-
-/// The shown fields kept as JSON in the `fields` column: codes, not names,
-/// so a newer catalogue names old rows too.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StoredFields {
-    /// 初领日期.
-    pub first_issued: Date,
-    /// 有效期 from.
-    pub valid_from: Date,
-    /// 有效期 to (inclusive).
-    pub valid_until: Date,
-    /// 应复审日期.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub review_due: Option<Date>,
-    /// 作业类别 code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub category: Option<u16>,
-    /// 操作项目 code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub item: Option<u16>,
-    /// 单位名称.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub employer: Option<String>,
-    /// 职务 code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub role: Option<u16>,
-    /// 行业类别 code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub industry: Option<u16>,
-}
 
 /// One row of the `certificates` table.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,8 +32,9 @@ pub struct CertificateRecord {
     pub region: u32,
     /// The issuing authority's name (from the trust list).
     pub issuer: String,
-    /// Dates and catalogue codes.
-    pub fields: StoredFields,
+    /// Dates and catalogue codes, kept as JSON in the `fields` column:
+    /// codes, not names, so a newer catalogue names old rows too.
+    pub fields: Details<u16>,
     /// Revoked by the issuer.
     pub revoked: bool,
     /// When the row was last written (Unix seconds).
@@ -101,17 +70,7 @@ impl CertificateRecord {
             kind: cert.kind,
             region: cert.region,
             issuer: issuer.to_string(),
-            fields: StoredFields {
-                first_issued: cert.first_issued,
-                valid_from: cert.valid_from,
-                valid_until: cert.valid_until,
-                review_due: cert.review_due,
-                category: cert.category,
-                item: cert.item,
-                employer: cert.employer.clone(),
-                role: cert.role,
-                industry: cert.industry,
-            },
+            fields: cert.details.clone(),
             revoked,
             updated_at: now,
         })
@@ -139,7 +98,6 @@ impl FoundCertificate {
         revoked_by: Option<ListStamp>,
         today: Date,
     ) -> FoundCertificate {
-        let f = &r.fields;
         let certificate = RegistryCertificate {
             kind: r.kind,
             title: Words {
@@ -150,15 +108,7 @@ impl FoundCertificate {
             cert_id: r.cert_id,
             name_masked: r.name_masked.clone(),
             number_masked: r.number_masked.clone(),
-            category: f.category.map(|v| NamedCode::of(catalog::CATEGORIES, v)),
-            item: f.item.map(|v| NamedCode::of(catalog::ITEMS, v)),
-            employer: f.employer.clone(),
-            role: f.role.map(|v| NamedCode::of(catalog::ROLES, v)),
-            industry: f.industry.map(|v| NamedCode::of(catalog::INDUSTRIES, v)),
-            first_issued: f.first_issued,
-            valid_from: f.valid_from,
-            valid_until: f.valid_until,
-            review_due: f.review_due,
+            details: r.fields.named(),
             issuer: r.issuer.clone(),
             region: r.region,
             revoked: r.revoked || revoked_by.is_some(),

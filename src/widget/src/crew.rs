@@ -310,8 +310,8 @@ mod tests {
         );
         // A renewed card of the same holder (new code, same name) is not.
         let mut renewed = fx.certificate();
-        renewed.valid_from = renewed.valid_from.add_years(1);
-        renewed.valid_until = renewed.valid_until.add_years(1);
+        renewed.details.valid_from = renewed.details.valid_from.add_years(1);
+        renewed.details.valid_until = renewed.details.valid_until.add_years(1);
         let mut round = Round::default();
         round.add(&result(&fx, &fx.valid_payload()), at(0));
         round.add(&result(&fx, &fx.sign(&renewed)), at(60));

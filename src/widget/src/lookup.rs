@@ -115,7 +115,11 @@ mod tests {
         };
         assert_eq!(certificates[0].number_masked, "**************0011");
         assert_eq!(
-            certificates[0].category.as_ref().map(|c| c.zh.as_str()),
+            certificates[0]
+                .details
+                .category
+                .as_ref()
+                .map(|c| c.zh.as_str()),
             Some("电工作业")
         );
         let none = r#"{"status":"not_found","message":{"zh":"约需3天","en":"about 3 days"}}"#;

@@ -109,12 +109,19 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
     }
 }
 
+/// A JavaScript value of `value`, maps (and flattened structs, which serde
+/// writes as maps) as plain objects, as JSON has them.
+#[cfg(target_arch = "wasm32")]
+pub fn to_js<T: Serialize>(value: &T) -> Result<wasm_bindgen::JsValue, serde_wasm_bindgen::Error> {
+    value.serialize(&serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true))
+}
+
 /// Writes JSON: in the browser with `JSON.stringify`, natively with
 /// serde_json (tests only).
 pub fn to_json<T: Serialize>(value: &T) -> Result<String, String> {
     #[cfg(target_arch = "wasm32")]
     {
-        let value = serde_wasm_bindgen::to_value(value).map_err(|e| e.to_string())?;
+        let value = to_js(value).map_err(|e| e.to_string())?;
         js_sys::JSON::stringify(&value)
             .map(String::from)
             .map_err(|e| e.as_string().unwrap_or_else(|| "not JSON".into()))

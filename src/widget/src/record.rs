@@ -60,11 +60,11 @@ impl RecordEntry {
                 .map(|f| f.kind.as_str().to_string())
                 .unwrap_or_default(),
             category: fields
-                .and_then(|f| f.category.as_ref())
+                .and_then(|f| f.details.category.as_ref())
                 .map(|c| c.zh.clone())
                 .unwrap_or_default(),
             item: fields
-                .and_then(|f| f.item.as_ref().or(f.role.as_ref()))
+                .and_then(|f| f.details.item.as_ref().or(f.details.role.as_ref()))
                 .map(|c| c.zh.clone())
                 .unwrap_or_default(),
             number_masked: fields.map(|f| f.number_masked.clone()).unwrap_or_default(),

@@ -110,15 +110,17 @@ impl Fixture {
             region: 320_100,
             cert_id: 3_201_000_000_000 + 1,
             signed_on: day(2023, 3, 1),
-            first_issued: day(2023, 3, 1),
-            valid_from: day(2023, 3, 1),
-            valid_until: day(2029, 2, 28),
-            review_due: Some(day(2026, 3, 1)),
-            category: Some(1),
-            item: Some(102),
-            employer: None,
-            role: None,
-            industry: None,
+            details: yanzheng_core::Details {
+                first_issued: day(2023, 3, 1),
+                valid_from: day(2023, 3, 1),
+                valid_until: day(2029, 2, 28),
+                review_due: Some(day(2026, 3, 1)),
+                category: Some(1),
+                item: Some(102),
+                employer: None,
+                role: None,
+                industry: None,
+            },
         }
     }
 

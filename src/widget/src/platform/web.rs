@@ -375,7 +375,7 @@ pub fn post_to_host<T: serde::Serialize>(target_origin: &str, message: &T) {
     let Ok(Some(parent)) = window.parent() else {
         return;
     };
-    if let Ok(value) = serde_wasm_bindgen::to_value(message) {
+    if let Ok(value) = crate::platform::to_js(message) {
         // A closed or navigated parent is nobody to tell.
         let _ = parent.post_message(&value, target_origin);
     }

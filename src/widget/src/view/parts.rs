@@ -214,21 +214,24 @@ pub(super) fn registry_fields(lang: Lang, c: &RegistryCertificate) -> Html {
         },
     ];
     for (field, value) in [
-        (Label::Category, named(&c.category)),
-        (Label::Item, named(&c.item)),
-        (Label::Employer, c.employer.clone()),
-        (Label::Role, named(&c.role)),
-        (Label::Industry, named(&c.industry)),
+        (Label::Category, named(&c.details.category)),
+        (Label::Item, named(&c.details.item)),
+        (Label::Employer, c.details.employer.clone()),
+        (Label::Role, named(&c.details.role)),
+        (Label::Industry, named(&c.details.industry)),
     ] {
         if let Some(v) = value {
             rows.push(row(label(field, lang), v));
         }
     }
-    rows.push(validity(lang, c.valid_from, c.valid_until));
-    if let Some(d) = c.review_due {
+    rows.push(validity(lang, c.details.valid_from, c.details.valid_until));
+    if let Some(d) = c.details.review_due {
         rows.push(date_row(label(Label::ReviewDue, lang), d));
     }
-    rows.push(date_row(label(Label::FirstIssued, lang), c.first_issued));
+    rows.push(date_row(
+        label(Label::FirstIssued, lang),
+        c.details.first_issued,
+    ));
     rows.push(row(label(Label::Issuer, lang), c.issuer.clone()));
     rows.push(row(
         t(lang, Msg::RecordUpdated),

@@ -283,14 +283,14 @@ fn fields(p: &ResultProps, f: &ShownFields, report: &Report) -> Html {
     ];
     let by_kind: [(Label, Option<String>); 3] = match f.kind {
         CertKind::SpecialOperations => [
-            (Label::Category, f.category.as_ref().map(named)),
-            (Label::Item, f.item.as_ref().map(named)),
+            (Label::Category, f.details.category.as_ref().map(named)),
+            (Label::Item, f.details.item.as_ref().map(named)),
             (Label::Industry, None),
         ],
         CertKind::SafetyManagement => [
-            (Label::Employer, f.employer.clone()),
-            (Label::Role, f.role.as_ref().map(named)),
-            (Label::Industry, f.industry.as_ref().map(named)),
+            (Label::Employer, f.details.employer.clone()),
+            (Label::Role, f.details.role.as_ref().map(named)),
+            (Label::Industry, f.details.industry.as_ref().map(named)),
         ],
     };
     for (field, value) in by_kind {
@@ -298,11 +298,14 @@ fn fields(p: &ResultProps, f: &ShownFields, report: &Report) -> Html {
             rows.push(row(label(field, lang), v));
         }
     }
-    rows.push(validity(lang, f.valid_from, f.valid_until));
-    if let Some(d) = f.review_due {
+    rows.push(validity(lang, f.details.valid_from, f.details.valid_until));
+    if let Some(d) = f.details.review_due {
         rows.push(date_row(label(Label::ReviewDue, lang), d));
     }
-    rows.push(date_row(label(Label::FirstIssued, lang), f.first_issued));
+    rows.push(date_row(
+        label(Label::FirstIssued, lang),
+        f.details.first_issued,
+    ));
     if let Some(i) = &report.issuer {
         rows.push(row(label(Label::Issuer, lang), i.name.clone()));
     }

@@ -38,9 +38,12 @@ fn registry_answer(fx: &Fixture, until: &str) -> crate::lookup::LookupAnswer {
         "issuer":"江苏省应急管理厅","region":320000,"revoked":false,
         "updated_at":"2025-01-01T00:00:00Z"}}]}}"#,
         cert.cert_id,
-        cert.first_issued,
-        cert.valid_from,
-        cert.review_due.map(|d| d.to_string()).unwrap_or_default(),
+        cert.details.first_issued,
+        cert.details.valid_from,
+        cert.details
+            .review_due
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
     );
     crate::platform::parse_json(record.as_bytes()).expect("answer")
 }

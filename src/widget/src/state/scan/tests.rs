@@ -62,10 +62,10 @@ fn dates_and_revocations_come_from_core() {
     let fx = Fixture::new();
     let s = loaded(&fx);
     let mut expired = fx.certificate();
-    expired.valid_from = day(2018, 1, 1);
-    expired.first_issued = day(2018, 1, 1);
-    expired.valid_until = day(2024, 1, 1);
-    expired.review_due = Some(day(2021, 1, 1));
+    expired.details.valid_from = day(2018, 1, 1);
+    expired.details.first_issued = day(2018, 1, 1);
+    expired.details.valid_until = day(2024, 1, 1);
+    expired.details.review_due = Some(day(2021, 1, 1));
     assert_eq!(
         verdict_of(&pasted(&s, &fx.sign(&expired))).code(),
         "expired"
@@ -79,7 +79,7 @@ fn dates_and_revocations_come_from_core() {
     );
 
     let mut soon = fx.certificate();
-    soon.review_due = Some(day(2025, 6, 20));
+    soon.details.review_due = Some(day(2025, 6, 20));
     assert_eq!(
         verdict_of(&pasted(&s, &fx.sign(&soon))).code(),
         "review_due_soon"
