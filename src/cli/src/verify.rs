@@ -5,9 +5,11 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 use yanzheng_core::cert::mask_number;
-use yanzheng_core::messages::{explain, label, Label, Lang, Tone, HOTLINE, OFFICIAL_SITE};
+use yanzheng_core::messages::{
+    explain, label, list_version, phrase, Label, Lang, Phrase, Tone, HOTLINE, OFFICIAL_SITE,
+};
 use yanzheng_core::verdict::{NamedCode, Report};
-use yanzheng_core::{verify, Date, RevocationList, TrustList, UnixTime};
+use yanzheng_core::{verify, RevocationList, TrustList};
 
 use crate::clock;
 use crate::error::{CliError, CliResult, EXIT_FAILED, EXIT_OK};
@@ -140,15 +142,6 @@ fn named(c: &NamedCode, zh: bool) -> String {
     }
 }
 
-fn list_age(issued: UnixTime, now: UnixTime, zh: bool) -> String {
-    let days = now.0.saturating_sub(issued.0) / 86_400;
-    if zh {
-        format!("{days} 天前")
-    } else {
-        format!("{days} days old")
-    }
-}
-
 fn print_report(
     r: &Report,
     trust: &TrustList,
@@ -160,13 +153,10 @@ fn print_report(
     let e = explain(r, lang);
     outln!("{} {}  ({})", mark(e.tone), e.headline, r.verdict.code())?;
     outln!("{}", e.why)?;
-    outln!("{}{}", if zh { "下一步：" } else { "Next: " }, e.next)?;
+    outln!("{}{}", phrase(Phrase::NextLabel, lang), e.next)?;
     if e.official_channels {
-        if zh {
-            outln!("官方查询平台：{OFFICIAL_SITE}；安全生产举报热线：{HOTLINE}")?;
-        } else {
-            outln!("Official query platform: {OFFICIAL_SITE}; work-safety hotline: {HOTLINE}")?;
-        }
+        outln!("{}{OFFICIAL_SITE}", phrase(Phrase::OfficialSite, lang))?;
+        outln!("{}{HOTLINE}", phrase(Phrase::OfficialHotline, lang))?;
     }
     if let Some(d) = &e.detail {
         outln!("{d}")?;
@@ -174,14 +164,7 @@ fn print_report(
     if let Some(f) = &r.fields {
         outln!()?;
         if !r.signature_verified {
-            outln!(
-                "{}",
-                if zh {
-                    "以下内容未经签名验证，仅供参考："
-                } else {
-                    "Not verified by a trusted signature; for reference only:"
-                }
-            )?;
+            outln!("{}", phrase(Phrase::FieldsUnverified, lang))?;
         }
         let mut rows: Vec<(&str, String)> = vec![
             (label(Label::CertType, lang), f.kind.title(zh).to_string()),
@@ -216,9 +199,9 @@ fn print_report(
         rows.push((
             label(Label::Validity, lang),
             format!(
-                "{} {} {}",
+                "{}{}{}",
                 f.details.valid_from,
-                if zh { "至" } else { "to" },
+                phrase(Phrase::ValidityTo, lang),
                 f.details.valid_until
             ),
         ));
@@ -237,76 +220,39 @@ fn print_report(
         }
     }
     outln!()?;
-    let today: Date = r.today;
+    outln!("{}{}", phrase(Phrase::CheckedOn, lang), r.today)?;
     let tl = trust.summary();
-    outln!(
-        "{}",
-        if zh {
-            format!(
-                "核验日期 {today}（北京时间）；信任名单第 {} 版，签发于 {}（{}），有效至 {}",
-                tl.version,
-                tl.issued_at.to_rfc3339(),
-                list_age(tl.issued_at, r.checked_at, true),
-                tl.expires_at.to_rfc3339()
-            )
-        } else {
-            format!(
-                "Checked on {today} (China time); trust list version {}, issued {} ({}), expires {}",
-                tl.version,
-                tl.issued_at.to_rfc3339(),
-                list_age(tl.issued_at, r.checked_at, false),
-                tl.expires_at.to_rfc3339()
-            )
-        }
-    )?;
+    let mut line = format!(
+        "{}{}",
+        phrase(Phrase::TrustListLabel, lang),
+        list_version(lang, tl.version, tl.issued_at, r.checked_at)
+    );
+    if r.checked_at > tl.expires_at {
+        line = format!("{line} · {}", phrase(Phrase::Expired, lang));
+    } else {
+        let until = tl.expires_at.to_rfc3339();
+        line = format!("{line} · {}{until}", phrase(Phrase::ValidUntil, lang));
+    }
+    outln!("{line}")?;
     match revocations {
         Some(rl) => {
-            let stale = rl.is_stale(r.checked_at);
-            outln!(
-                "{}",
-                if zh {
-                    format!(
-                        "撤销名单第 {} 版，签发于 {}（{}），{} {}",
-                        rl.version,
-                        rl.issued_at.to_rfc3339(),
-                        list_age(rl.issued_at, r.checked_at, true),
-                        if stale { "已于" } else { "有效至" },
-                        rl.fresh_until().to_rfc3339()
-                    ) + if stale { " 过时" } else { "" }
-                } else {
-                    format!(
-                        "revocation list version {}, issued {} ({}), {} {}",
-                        rl.version,
-                        rl.issued_at.to_rfc3339(),
-                        list_age(rl.issued_at, r.checked_at, false),
-                        if stale {
-                            "stale since"
-                        } else {
-                            "current until"
-                        },
-                        rl.fresh_until().to_rfc3339()
-                    )
-                }
-            )?
-        }
-        None => outln!(
-            "{}",
-            if zh {
-                "没有撤销名单（未提供 --revocations）：有效的证书只能判为“撤销状态未知”"
+            let mut line = format!(
+                "{}{}",
+                phrase(Phrase::RevocationsLabel, lang),
+                list_version(lang, rl.version, rl.issued_at, r.checked_at)
+            );
+            if rl.is_stale(r.checked_at) {
+                line = format!("{line} · {}", phrase(Phrase::Stale, lang));
             } else {
-                "no revocation list (no --revocations): a valid card can only be \"revocation status unknown\""
+                let until = rl.fresh_until().to_rfc3339();
+                line = format!("{line} · {}{until}", phrase(Phrase::ValidUntil, lang));
             }
-        )?,
+            outln!("{line}")?;
+        }
+        None => outln!("{}", phrase(Phrase::RevocationsNotGiven, lang))?,
     }
     if r.clock_raised {
-        outln!(
-            "{}",
-            if zh {
-                "注意：指定的时间早于信任数据的签发时间，已按信任数据签发时间核验。"
-            } else {
-                "Note: the time given is before the trust data was issued; checked as of its issue time."
-            }
-        )?;
+        outln!("{}", phrase(Phrase::ClockRaised, lang))?;
     }
     Ok(())
 }

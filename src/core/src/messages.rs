@@ -246,6 +246,100 @@ pub fn input_error(e: InputError, lang: Lang) -> &'static str {
     }
 }
 
+/// Words every screen of a report says around core's explanation: the
+/// widget and the CLI use these, never their own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phrase {
+    /// Before the explanation's next step.
+    NextLabel,
+    /// Before the official query platform's address.
+    OfficialSite,
+    /// Before the reporting hotline.
+    OfficialHotline,
+    /// The time of the check was before the trust list's issue time.
+    ClockRaised,
+    /// Between the two dates of a validity.
+    ValidityTo,
+    /// The trust list, before its version.
+    TrustListLabel,
+    /// The revocation list, before its version.
+    RevocationsLabel,
+    /// A revocation list past its maximum age.
+    Stale,
+    /// A trust list past its expiry.
+    Expired,
+    /// Before a list's expiry or end of freshness.
+    ValidUntil,
+    /// Before the day of a check.
+    CheckedOn,
+    /// Before fields that no trusted signature vouches for.
+    FieldsUnverified,
+    /// No revocation list was given to the check.
+    RevocationsNotGiven,
+}
+
+/// A [`Phrase`] in `lang`.
+pub fn phrase(p: Phrase, lang: Lang) -> &'static str {
+    let (zh, en) = match p {
+        Phrase::NextLabel => ("下一步：", "Next: "),
+        Phrase::OfficialSite => (
+            "官方查询平台（国家安全生产考试平台）：",
+            "The ministry's official query platform: ",
+        ),
+        Phrase::OfficialHotline => ("安全生产举报热线：", "Work-safety reporting hotline: "),
+        Phrase::ClockRaised => (
+            "核验时间早于信任名单的签发时间，已按名单的时间核验。",
+            "The time of the check is before the trust list was issued, so the list's time was used.",
+        ),
+        Phrase::ValidityTo => (" 至 ", " to "),
+        Phrase::TrustListLabel => ("信任名单", "Trust list "),
+        Phrase::RevocationsLabel => ("撤销名单", "revocation list "),
+        Phrase::Stale => ("已过时", "stale"),
+        Phrase::Expired => ("已过期", "expired"),
+        Phrase::ValidUntil => ("有效至 ", "valid until "),
+        Phrase::CheckedOn => ("核验日期（北京时间）：", "Checked on (China time): "),
+        Phrase::FieldsUnverified => (
+            "以下内容未经签名验证，仅供参考：",
+            "Not verified by a trusted signature; for reference only:",
+        ),
+        Phrase::RevocationsNotGiven => (
+            "没有撤销名单：有效的证书只能判为“撤销状态未知”。",
+            "No revocation list: a valid card can only be \"revocation status unknown\".",
+        ),
+    };
+    if lang == Lang::Zh {
+        zh
+    } else {
+        en
+    }
+}
+
+/// How long ago, in words: "刚刚", "2 小时前", "3 天前".
+pub fn age(lang: Lang, seconds: u64) -> String {
+    let zh = lang == Lang::Zh;
+    let (hours, days) = (seconds / 3600, seconds / 86_400);
+    match (zh, hours, days) {
+        (true, 0, _) => "刚刚".into(),
+        (false, 0, _) => "just now".into(),
+        (true, h, 0) => format!("{h} 小时前"),
+        (false, 1, 0) => "1 hour ago".into(),
+        (false, h, 0) => format!("{h} hours ago"),
+        (true, _, d) => format!("{d} 天前"),
+        (false, _, 1) => "1 day ago".into(),
+        (false, _, d) => format!("{d} days ago"),
+    }
+}
+
+/// A signed list's version and age: "第 3 版，2025-06-01 签发（3 天前）".
+pub fn list_version(lang: Lang, version: u64, issued_at: UnixTime, now: UnixTime) -> String {
+    let issued = Date::in_china_at(issued_at);
+    let ago = age(lang, now.0.saturating_sub(issued_at.0));
+    match lang {
+        Lang::Zh => format!("第 {version} 版，{issued} 签发（{ago}）"),
+        Lang::En => format!("version {version}, issued {issued} ({ago})"),
+    }
+}
+
 /// What the registry says with a refusal, in `lang`.
 pub fn api_error(e: ApiError, lang: Lang) -> &'static str {
     let (zh, en) = match e {
@@ -671,6 +765,24 @@ fn key_detail(kid: &crate::crypto::Kid, zh: bool) -> String {
 mod tests {
     use super::*;
     use crate::crypto::Kid;
+
+    #[test]
+    fn ages_and_list_versions_read_naturally() {
+        assert_eq!(age(Lang::Zh, 59), "刚刚");
+        assert_eq!(age(Lang::Zh, 7200), "2 小时前");
+        assert_eq!(age(Lang::En, 3 * 86_400 + 5), "3 days ago");
+        assert_eq!(age(Lang::En, 86_400), "1 day ago");
+        let issued = UnixTime(1_748_707_200); // 2025-06-01 00:00 in China
+        let now = UnixTime(issued.0 + 3 * 86_400);
+        assert_eq!(
+            list_version(Lang::Zh, 3, issued, now),
+            "第 3 版，2025-06-01 签发（3 天前）"
+        );
+        assert_eq!(
+            list_version(Lang::En, 3, issued, now),
+            "version 3, issued 2025-06-01 (3 days ago)"
+        );
+    }
 
     #[test]
     fn every_api_refusal_has_a_code_and_words_in_both_languages() {

@@ -2,7 +2,7 @@
 //! verdicts are core's ([`yanzheng_core::messages`]); these are the labels,
 //! states and trust-data notices around them.
 
-use yanzheng_core::messages::Lang;
+use yanzheng_core::messages::{age, Lang};
 use yanzheng_core::{Date, UnixTime};
 
 use crate::trust_data::{LoadError, TrustFile};
@@ -38,24 +38,12 @@ pub enum Msg {
     ImageUnreadable,
     /// What to do about it.
     ImageUnreadableNext,
-    /// "Next:" before the advice.
-    NextLabel,
     /// How the verdict was reached.
     CheckedOffline,
     /// The fields were not verified, so they are hidden.
     FieldsHidden,
     /// No revocation list: revocation not checked.
     RevocationsMissing,
-    /// The device clock was behind the trust data.
-    ClockRaised,
-    /// Field label.
-    TrustListLabel,
-    /// Label before the revocation list's version.
-    RevocationsLabel,
-    /// A note that the revocation data is past its maximum age.
-    Stale,
-    /// A note that the trust list has expired.
-    Expired,
     /// The button that starts the camera.
     ScanButton,
     /// The button that stops it.
@@ -150,10 +138,6 @@ pub enum Msg {
     RegistryNotListed,
     /// The toggle that shows technical details (raw errors).
     TechDetails,
-    /// Before the official query platform's address.
-    OfficialSite,
-    /// Before the hotline number.
-    OfficialHotline,
     /// How a result that used the registry was reached.
     CheckedBoth,
     /// The paste form was submitted empty.
@@ -199,7 +183,6 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             "请选择 JPEG 或 PNG 照片，或重新拍摄。",
             "Choose a JPEG or PNG photo, or take a new one.",
         ),
-        Msg::NextLabel => ("下一步：", "Next: "),
         Msg::CheckedOffline => ("本机离线核验", "Checked offline on this device"),
         // Neutral on purpose: an unknown key is not a forgery.
         Msg::FieldsHidden => (
@@ -210,14 +193,6 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             "撤销名单未能加载，未检查证书是否已被撤销。",
             "The revocation list could not be loaded: revocation was not checked.",
         ),
-        Msg::ClockRaised => (
-            "本机时钟早于信任名单的签发时间，已按名单时间核验。",
-            "This device's clock is behind the trust list, so the list's time was used.",
-        ),
-        Msg::TrustListLabel => ("信任名单", "Trust list"),
-        Msg::RevocationsLabel => ("撤销名单", "revocation list "),
-        Msg::Stale => ("已过时", "stale"),
-        Msg::Expired => ("已过期", "expired"),
         Msg::ScanButton => ("用摄像头扫描二维码", "Scan the QR code with the camera"),
         Msg::StopCamera => ("关闭摄像头", "Stop the camera"),
         Msg::TorchOn => ("打开手电筒", "Torch on"),
@@ -328,8 +303,6 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
         Msg::ShowNumber => ("显示完整证号", "Show full number"),
         Msg::HideNumber => ("隐藏", "Hide"),
         Msg::TechDetails => ("技术详情", "Technical details"),
-        Msg::OfficialSite => ("官方查询平台（国家安全生产考试平台）：", "The ministry's official query platform: "),
-        Msg::OfficialHotline => ("安全生产举报热线：", "Work-safety reporting hotline: "),
         Msg::CheckedBoth => ("本机核验并在线查询登记库", "Checked on this device and against the registry online"),
         Msg::PasteEmpty => ("请先粘贴二维码的内容，再点“核验”。", "Paste the QR code's text first, then press Check."),
         Msg::FieldColumn => ("项目", "Field"),
@@ -340,22 +313,6 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
         z
     } else {
         e
-    }
-}
-
-/// How long ago something happened, coarsely ("3 天前", "3 days ago").
-pub fn age(lang: Lang, seconds: u64) -> String {
-    let zh = lang == Lang::Zh;
-    let (hours, days) = (seconds / 3600, seconds / 86_400);
-    match (zh, hours, days) {
-        (true, 0, _) => "刚刚".into(),
-        (false, 0, _) => "just now".into(),
-        (true, h, 0) => format!("{h} 小时前"),
-        (false, 1, 0) => "1 hour ago".into(),
-        (false, h, 0) => format!("{h} hours ago"),
-        (true, _, d) => format!("{d} 天前"),
-        (false, _, 1) => "1 day ago".into(),
-        (false, _, d) => format!("{d} days ago"),
     }
 }
 
@@ -429,16 +386,6 @@ pub fn found_count(lang: Lang, n: usize) -> String {
     match lang {
         Lang::Zh => format!("登记库中此证号和姓名下有 {n} 张证书："),
         Lang::En => format!("The registry holds {n} certificates under this number and name:"),
-    }
-}
-
-/// A list's version, issue date and age: "第 3 版，2025-06-01 签发（2 天前）".
-pub fn list_version(lang: Lang, version: u64, issued_at: UnixTime, now: UnixTime) -> String {
-    let issued = Date::in_china_at(issued_at);
-    let ago = age(lang, now.0.saturating_sub(issued_at.0));
-    match lang {
-        Lang::Zh => format!("第 {version} 版，{issued} 签发（{ago}）"),
-        Lang::En => format!("version {version}, issued {issued} ({ago})"),
     }
 }
 
@@ -532,14 +479,6 @@ pub fn record_count(lang: Lang, n: u64) -> String {
 mod tests {
     use super::*;
     use crate::platform::FetchError;
-
-    #[test]
-    fn ages_read_naturally() {
-        assert_eq!(age(Lang::Zh, 59), "刚刚");
-        assert_eq!(age(Lang::Zh, 7200), "2 小时前");
-        assert_eq!(age(Lang::En, 3 * 86_400 + 5), "3 days ago");
-        assert_eq!(age(Lang::En, 86_400), "1 day ago");
-    }
 
     #[test]
     fn a_missing_trust_list_is_explained_as_no_trust_data() {

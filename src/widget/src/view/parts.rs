@@ -2,7 +2,7 @@
 //! and progress, definition-list rows, masked numbers, a registry record's
 //! fields, a lookup still in progress or without an answer.
 
-use yanzheng_core::messages::{input_error, label, Explanation, Label, Lang, Tone};
+use yanzheng_core::messages::{input_error, label, phrase, Explanation, Label, Lang, Phrase, Tone};
 use yanzheng_core::messages::{HOTLINE, OFFICIAL_SITE};
 use yanzheng_core::online::RegistryCertificate;
 use yanzheng_core::Date;
@@ -39,7 +39,7 @@ pub(super) fn verdict_words(lang: Lang, words: &Explanation) -> Html {
     html! {
         <>
             <p class="why">{ words.why.clone() }</p>
-            <p class="next"><strong>{ t(lang, Msg::NextLabel) }</strong>{ words.next.clone() }</p>
+            <p class="next"><strong>{ phrase(Phrase::NextLabel, lang) }</strong>{ words.next.clone() }</p>
             if words.official_channels { { official_channels(lang) } }
             if let Some(d) = &words.detail { <p class="detail">{ d.clone() }</p> }
         </>
@@ -51,12 +51,12 @@ fn official_channels(lang: Lang) -> Html {
     html! {
         <ul class="channels" data-channels="official">
             <li>
-                { t(lang, Msg::OfficialSite) }
+                { phrase(Phrase::OfficialSite, lang) }
                 <a href={format!("https://{OFFICIAL_SITE}/")} target="_blank"
                     rel="noopener noreferrer">{ OFFICIAL_SITE }</a>
             </li>
             <li>
-                { t(lang, Msg::OfficialHotline) }
+                { phrase(Phrase::OfficialHotline, lang) }
                 <a href={format!("tel:{HOTLINE}")}>{ HOTLINE }</a>
             </li>
         </ul>
@@ -168,7 +168,7 @@ pub(super) fn validity(lang: Lang, from: Date, until: Date) -> Html {
             <dt>{ label(Label::Validity, lang) }</dt>
             <dd>
                 <span class="nowrap">{ from.to_string() }</span>
-                { if lang == Lang::Zh { " 至 " } else { " to " } }
+                { phrase(Phrase::ValidityTo, lang) }
                 <span class="nowrap">{ until.to_string() }</span>
             </dd>
         </>

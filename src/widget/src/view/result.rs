@@ -2,7 +2,7 @@
 //! certificate's fields (ID number masked until tapped), the lists it was
 //! checked against, and the registry's answer beside it.
 
-use yanzheng_core::messages::{explain_outcome, label, Label, Lang};
+use yanzheng_core::messages::{explain_outcome, label, list_version, phrase, Label, Lang, Phrase};
 use yanzheng_core::online::{combine, Agreement, Basis, Mismatch, Outcome};
 use yanzheng_core::verdict::{NamedCode, ShownFields};
 use yanzheng_core::{CertKind, Report, Verdict};
@@ -106,7 +106,7 @@ fn result(p: &ResultProps, r: &ScanResult) -> Html {
             { verdict_words(lang, &words) }
             { details }
             if no_revocations { <p class="note warn">{ t(lang, Msg::RevocationsMissing) }</p> }
-            if report.clock_raised { <p class="note">{ t(lang, Msg::ClockRaised) }</p> }
+            if report.clock_raised { <p class="note">{ phrase(Phrase::ClockRaised, lang) }</p> }
             if p.lookup.origin == LookupOrigin::Scan { { registry_part(lang, &p.lookup, &outcome) } }
             { lists_line(lang, report, outcome.basis) }
             if p.scan.refreshing_for_scan { { progress(t(lang, Msg::RefreshingTrust)) } }
@@ -120,29 +120,29 @@ fn result(p: &ResultProps, r: &ScanResult) -> Html {
 
 /// How it was checked, and the versions of the lists it was checked with.
 fn lists_line(lang: Lang, report: &Report, basis: Basis) -> Html {
-    let version = |label: Msg, version, issued_at, expires_at, late: Msg| {
-        let mut s = text::list_version(lang, version, issued_at, report.checked_at);
+    let version = |label: Phrase, version, issued_at, expires_at, late: Phrase| {
+        let mut s = list_version(lang, version, issued_at, report.checked_at);
         if report.checked_at > expires_at {
-            s = format!("{s} · {}", t(lang, late));
+            s = format!("{s} · {}", phrase(late, lang));
         }
-        format!("{}{}", t(lang, label), s)
+        format!("{}{}", phrase(label, lang), s)
     };
     let trust_line = report.trust_list.map(|tl| {
         version(
-            Msg::TrustListLabel,
+            Phrase::TrustListLabel,
             tl.version,
             tl.issued_at,
             tl.expires_at,
-            Msg::Expired,
+            Phrase::Expired,
         )
     });
     let revocations_line = report.revocations.map(|rl| {
         version(
-            Msg::RevocationsLabel,
+            Phrase::RevocationsLabel,
             rl.version,
             rl.issued_at,
             rl.expires_at,
-            Msg::Stale,
+            Phrase::Stale,
         )
     });
     let how = if basis == Basis::Offline {

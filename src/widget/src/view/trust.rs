@@ -2,7 +2,7 @@
 //! copies saved on this device are used) is the normal case on a site: one
 //! calm line with the lists' dates, the raw errors behind a toggle.
 
-use yanzheng_core::messages::Lang;
+use yanzheng_core::messages::{list_version, phrase, Lang, Phrase};
 use yew::prelude::*;
 
 use super::parts::details_toggle;
@@ -60,14 +60,14 @@ pub fn TrustBanner(p: &TrustProps) -> Html {
         };
     }
     let summary = data.trust.as_ref().map(|tl| {
-        let mut s = text::list_version(lang, tl.version, tl.issued_at, *loaded_at);
+        let mut s = list_version(lang, tl.version, tl.issued_at, *loaded_at);
         if tl.is_expired(*loaded_at) {
-            s = format!("{s} · {}", t(lang, Msg::Expired));
+            s = format!("{s} · {}", phrase(Phrase::Expired, lang));
         }
         let r = data
             .revocations
             .as_ref()
-            .map(|r| text::list_version(lang, r.version, r.issued_at, *loaded_at));
+            .map(|r| list_version(lang, r.version, r.issued_at, *loaded_at));
         text::trust_ready(lang, &s, r.as_deref())
     });
     html! {
