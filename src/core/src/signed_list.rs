@@ -7,7 +7,7 @@ use core::fmt;
 
 use serde::Serialize;
 
-use crate::cbor::{CborError, Reader};
+use crate::cbor::{CborError, Reader, Writer};
 use crate::cose::{self, CoseError};
 use crate::crypto::{KeyError, Kid, PublicKey};
 use crate::date::UnixTime;
@@ -121,17 +121,37 @@ pub(crate) fn open_signed(
     Ok(s.payload)
 }
 
-/// Reads keys 1-3 (version, issued_at, expires_at) shared by both lists.
+/// Starts a list's payload, the same for both lists: a map of four, keys
+/// 1 (version), 2 (issued_at) and 3 (the trust list's expiry, the
+/// revocation list's maximum age), then key 4, whose entries the caller
+/// writes.
+pub(crate) fn write_list_header(w: &mut Writer, version: u64, issued_at: UnixTime, third: u64) {
+    w.map(4);
+    w.uint(1).uint(version);
+    w.uint(2).uint(issued_at.0);
+    w.uint(3).uint(third);
+    w.uint(4);
+}
+
+/// Reads the next map key, which must be `want` (keys come in the order
+/// the format fixes).
+pub(crate) fn expect_key(
+    r: &mut Reader<'_>,
+    prev: &mut Option<i64>,
+    want: i64,
+) -> Result<(), ListError> {
+    let k = r.key_after(*prev)?;
+    *prev = Some(k);
+    if k != want {
+        return Err(ListError::Invalid("unexpected or missing field"));
+    }
+    Ok(())
+}
+
+/// Reads keys 1-3 (version, issued_at, expires_at) of a trust list.
 pub(crate) fn read_list_header(r: &mut Reader<'_>) -> Result<(u64, UnixTime, UnixTime), ListError> {
     let mut prev = None;
-    let mut next = |r: &mut Reader<'_>, want: i64| -> Result<(), ListError> {
-        let k = r.key_after(prev)?;
-        prev = Some(k);
-        if k != want {
-            return Err(ListError::Invalid("unexpected or missing field"));
-        }
-        Ok(())
-    };
+    let mut next = |r: &mut Reader<'_>, want: i64| expect_key(r, &mut prev, want);
     next(r, 1)?;
     let version = r.uint()?;
     next(r, 2)?;

@@ -14,7 +14,7 @@ use crate::cert::CertKind;
 use crate::cose::{self, AAD_TRUST_LIST};
 use crate::crypto::{Kid, PublicKey, SecretKey};
 use crate::date::{Date, UnixTime};
-use crate::signed_list::{check_update, open_signed, read_list_header};
+use crate::signed_list::{check_update, open_signed, read_list_header, write_list_header};
 pub use crate::signed_list::{ListError, ListSummary, UpdateError};
 
 /// Most keys a trust list may hold.
@@ -202,11 +202,8 @@ impl TrustList {
         root: &SecretKey,
     ) -> Vec<u8> {
         let mut w = Writer::new();
-        w.map(4);
-        w.uint(1).uint(version);
-        w.uint(2).uint(issued_at.0);
-        w.uint(3).uint(expires_at.0);
-        w.uint(4).array(keys.len());
+        write_list_header(&mut w, version, issued_at, expires_at.0);
+        w.array(keys.len());
         for k in keys {
             write_key(&mut w, k);
         }

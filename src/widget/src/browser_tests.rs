@@ -161,39 +161,38 @@ fn attr(root: &web_sys::Element, selector: &str, name: &str) -> Option<String> {
         .and_then(|e| e.get_attribute(name))
 }
 
+/// The page puts every area together, each drawn from its part of the
+/// state (what each area draws is `view::tests`), and the live region says
+/// the newest headline.
 #[wasm_bindgen_test]
-async fn a_verdict_renders_with_its_code_source_and_masked_number() {
+async fn the_page_composes_every_area_and_announces_the_verdict() {
     let fx = Fixture::new();
-    let state = State::new(Lang::Zh)
-        .apply(Action::TrustLoaded {
-            data: Rc::new(fx.data()),
-            now: now(),
-        })
-        .apply(Action::PayloadEntered {
-            text: fx.valid_payload(),
-            now: now(),
-        });
+    let state = crate::test_support::checked_state(&fx, &fx.valid_payload());
     let root = render(state).await;
-    assert_eq!(
-        attr(&root, ".result-area", "data-state").as_deref(),
-        Some("result")
-    );
-    assert_eq!(
-        attr(&root, ".result", "data-verdict").as_deref(),
-        Some("valid")
-    );
-    assert_eq!(
-        attr(&root, ".result", "data-source").as_deref(),
-        Some("offline")
-    );
-    assert_eq!(
-        attr(&root, "[data-trust]", "data-trust").as_deref(),
-        Some("ready")
-    );
-    let text = root.text_content().unwrap_or_default();
-    assert!(text.contains("证书有效"), "{text}");
-    assert!(text.contains("1232") && !text.contains("320102199001011232"));
-    assert!(text.contains("江苏省应急管理厅"));
+    for (selector, name, value) in [
+        (".result-area", "data-state", "result"),
+        ("[data-trust]", "data-trust", "ready"),
+        ("[data-camera]", "data-camera", "off"),
+        (".record", "data-record-count", "0"),
+    ] {
+        assert_eq!(
+            attr(&root, selector, name).as_deref(),
+            Some(value),
+            "{selector}"
+        );
+    }
+    let said = root
+        .query_selector("[role=\"status\"]")
+        .ok()
+        .flatten()
+        .and_then(|e| e.text_content())
+        .unwrap_or_default();
+    assert!(said.starts_with("证书有效"), "{said}");
+    assert!(root
+        .query_selector("#lookup-number")
+        .ok()
+        .flatten()
+        .is_some());
 }
 
 #[wasm_bindgen_test]

@@ -131,17 +131,8 @@ impl Fixture {
 
     /// The finished check of `payload` with this fixture's trust data.
     pub fn checked(&self, payload: &str) -> crate::state::ScanResult {
-        use crate::state::{Action, ScanState, State};
-        let s = State::new(yanzheng_core::messages::Lang::Zh)
-            .apply(Action::TrustLoaded {
-                data: std::rc::Rc::new(self.data()),
-                now: now(),
-            })
-            .apply(Action::PayloadEntered {
-                text: payload.into(),
-                now: now(),
-            });
-        match s.scan.shown {
+        use crate::state::ScanState;
+        match checked_state(self, payload).scan.shown {
             ScanState::Done(r) => (*r).clone(),
             other => panic!("no result: {other:?}"),
         }
@@ -217,4 +208,28 @@ pub fn qr_rgba(text: &str) -> (u32, u32, Vec<u8>) {
         }
     }
     (side as u32, side as u32, rgba)
+}
+
+/// The app's state after `payload` was pasted, with `fx`'s trust data
+/// loaded (in Chinese).
+pub fn checked_state(fx: &Fixture, payload: &str) -> crate::state::State {
+    checked_state_in(fx, yanzheng_core::messages::Lang::Zh, payload)
+}
+
+/// [`checked_state`] in `lang`.
+pub fn checked_state_in(
+    fx: &Fixture,
+    lang: yanzheng_core::messages::Lang,
+    payload: &str,
+) -> crate::state::State {
+    use crate::state::{Action, State};
+    State::new(lang)
+        .apply(Action::TrustLoaded {
+            data: std::rc::Rc::new(fx.data()),
+            now: now(),
+        })
+        .apply(Action::PayloadEntered {
+            text: payload.into(),
+            now: now(),
+        })
 }

@@ -20,13 +20,11 @@ use crate::cbor::{Reader, Writer};
 use crate::cose::{self, AAD_REVOCATION_DELTA};
 use crate::crypto::{Kid, PublicKey, SecretKey};
 use crate::date::UnixTime;
-use crate::signed_list::{open_signed, ListError, UpdateError};
+use crate::signed_list::{expect_key, open_signed, ListError, UpdateError};
 use crate::trust::MAX_KEYS;
 
 use super::code::{best_rice_parameter, BitReader, BitWriter};
-use super::{
-    check_header, expect_key, RevocationList, RevokedSet, MAX_REVOCATIONS_BYTES, MAX_REVOKED,
-};
+use super::{check_header, RevocationList, RevokedSet, MAX_REVOCATIONS_BYTES, MAX_REVOKED};
 
 /// A signed delta that passed its signature and structure checks. What it
 /// adds and removes is decoded only against the set it is applied to.

@@ -28,7 +28,9 @@ use crate::cbor::{Reader, Writer};
 use crate::cose::{self, AAD_REVOCATIONS};
 use crate::crypto::{Kid, PublicKey, SecretKey};
 use crate::date::UnixTime;
-use crate::signed_list::{check_update, open_signed, ListError, ListSummary, UpdateError};
+use crate::signed_list::{
+    check_update, expect_key, open_signed, write_list_header, ListError, ListSummary, UpdateError,
+};
 use crate::trust::MAX_KEYS;
 
 use code::{best_rice_parameter, BitReader, BitWriter};
@@ -58,20 +60,6 @@ pub struct RevocationList {
     digest: [u8; 32],
     bytes: Vec<u8>,
     deltas: Vec<Vec<u8>>,
-}
-
-/// Reads `{1: a, 2: b, 3: c}`-style header fields in order.
-pub(crate) fn expect_key(
-    r: &mut Reader<'_>,
-    prev: &mut Option<i64>,
-    want: i64,
-) -> Result<(), ListError> {
-    let k = r.key_after(*prev)?;
-    *prev = Some(k);
-    if k != want {
-        return Err(ListError::Invalid("unexpected or missing field"));
-    }
-    Ok(())
 }
 
 pub(crate) fn check_header(
@@ -156,12 +144,9 @@ impl RevocationList {
         root: &SecretKey,
     ) -> Vec<u8> {
         let mut w = Writer::new();
-        w.map(4);
-        w.uint(1).uint(version);
-        w.uint(2).uint(issued_at.0);
-        w.uint(3).uint(max_age);
+        write_list_header(&mut w, version, issued_at, max_age);
         let groups: Vec<(&Kid, &[u64])> = set.groups().collect();
-        w.uint(4).array(groups.len());
+        w.array(groups.len());
         for (kid, ids) in groups {
             write_group(&mut w, kid, ids);
         }

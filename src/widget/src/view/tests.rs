@@ -10,19 +10,11 @@ use yanzheng_core::UnixTime;
 
 use super::*;
 use crate::state::{Action, Effect, State};
-use crate::test_support::{now, Fixture};
+use crate::test_support::Fixture;
 
 /// The state after `text` was pasted with the fixture's lists.
 fn checked(fx: &Fixture, lang: Lang, text: &str) -> State {
-    State::new(lang)
-        .apply(Action::TrustLoaded {
-            data: Rc::new(fx.data()),
-            now: now(),
-        })
-        .apply(Action::PayloadEntered {
-            text: text.into(),
-            now: now(),
-        })
+    crate::test_support::checked_state_in(fx, lang, text)
 }
 
 /// A registry record for the fixture's certificate, valid until `until`.
