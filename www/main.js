@@ -6,14 +6,88 @@ import init, { start } from './pkg/yanzheng_widget.js';
 
 const root = document.getElementById('app');
 
-init().then(() => {
-  root.replaceChildren();
-  start(root);
-}).catch((e) => {
-  console.error(e);
-  root.querySelector('.boot').textContent =
-    '无法在此浏览器中启动核验程序，请更新浏览器后重试。 The checker could not start in this browser; update it and try again.';
-});
+// The official channels stay open when this page cannot run: the same
+// address and number as core's OFFICIAL_SITE and HOTLINE (a Rust test keeps
+// them equal).
+const OFFICIAL_SITE = 'cx.mem.gov.cn';
+const HOTLINE = '12350';
+
+/** What the app cannot start without, missing from this browser. */
+function missingFeatures() {
+  const missing = [];
+  if (typeof WebAssembly !== 'object' || typeof WebAssembly.instantiate !== 'function') missing.push('WebAssembly');
+  if (typeof Worker !== 'function') missing.push('Web Worker');
+  if (!(window.crypto && typeof window.crypto.getRandomValues === 'function')) missing.push('crypto.getRandomValues');
+  return missing;
+}
+
+/**
+ * Instead of a blank page: this browser cannot run the checker, what it
+ * lacks, and what still works (the official query platform, the hotline, a
+ * newer or the system browser; in WeChat, "open in browser").
+ */
+function showUnsupported(missing) {
+  const wechat = /MicroMessenger/i.test(navigator.userAgent);
+  const main = document.createElement('main');
+  main.className = 'page';
+  const box = document.createElement('section');
+  box.className = 'notice tone-unknown';
+  box.dataset.state = 'unsupported';
+  if (wechat) box.dataset.wechat = 'true';
+  const line = (tag, zh, en) => {
+    const el = document.createElement(tag);
+    el.textContent = zh;
+    const e = document.createElement('span');
+    e.lang = 'en';
+    e.textContent = ` ${en}`;
+    el.append(e);
+    box.append(el);
+    return el;
+  };
+  line('h2', '此浏览器无法运行核验程序。', 'This browser cannot run the checker.');
+  if (missing.length) line('p', `缺少：${missing.join('、')}。`, `Missing: ${missing.join(', ')}.`).className = 'detail';
+  if (wechat) {
+    line('p', '在微信中：点右上角“…”，选择“在浏览器打开”。',
+      'In WeChat: tap "…" at the top right and choose "Open in browser".');
+  } else {
+    line('p', '请更新浏览器，或改用手机自带的浏览器（Safari、Chrome 等）打开本页。',
+      'Update the browser, or open this page in the phone\'s own browser (Safari, Chrome).');
+  }
+  const channels = document.createElement('ul');
+  channels.className = 'channels';
+  channels.dataset.channels = 'official';
+  const site = document.createElement('li');
+  site.textContent = '仍可在官方查询平台核验 · Check on the official query platform: ';
+  const a = document.createElement('a');
+  a.href = `https://${OFFICIAL_SITE}/`;
+  a.target = '_blank';
+  a.rel = 'noopener noreferrer';
+  a.textContent = OFFICIAL_SITE;
+  site.append(a);
+  const tel = document.createElement('li');
+  tel.textContent = '安全生产举报热线 · Work-safety reporting hotline: ';
+  const t = document.createElement('a');
+  t.href = `tel:${HOTLINE}`;
+  t.textContent = HOTLINE;
+  tel.append(t);
+  channels.append(site, tel);
+  box.append(channels);
+  main.append(box);
+  root.replaceChildren(main);
+}
+
+const missing = missingFeatures();
+if (missing.length) {
+  showUnsupported(missing);
+} else {
+  init().then(() => {
+    root.replaceChildren();
+    start(root);
+  }).catch((e) => {
+    console.error(e);
+    showUnsupported([]);
+  });
+}
 
 // The build this page runs (from the same cache as the rest of it).
 fetch('./pkg/build.js').then((r) => r.text()).then((text) => {

@@ -528,3 +528,67 @@ describe('other inputs', () => {
     }
   });
 });
+
+describe('browsers that cannot run the checker', () => {
+  const WECHAT_UA = 'Mozilla/5.0 (Linux; Android 13; V2148A Build/TP1A.220624.014; wv) AppleWebKit/537.36 '
+    + '(KHTML, like Gecko) Version/4.0 Chrome/116.0.0.0 Mobile Safari/537.36 XWEB/1160065 MMWEBSDK/20231202 '
+    + 'MMWEBID/2247 MicroMessenger/8.0.47.2560(0x28002F30) WeChat/arm64 Weixin NetType/4G Language/zh_CN ABI/arm64';
+
+  /** A phone page whose browser has no WebAssembly (an old WebView, say). */
+  async function withoutWasm(userAgent) {
+    const context = await browser.newContext({ viewport: PHONE, locale: 'zh-CN', ...(userAgent ? { userAgent } : {}) });
+    await context.addInitScript(() => { delete globalThis.WebAssembly; });
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(server.url);
+    const notice = await page.waitForSelector('[data-state="unsupported"]', { timeout: 30_000 });
+    return { page, context, errors, notice };
+  }
+
+  test('no WebAssembly: what is missing and the official channels, not a blank page', async (t) => {
+    const { context, errors, notice } = await withoutWasm();
+    try {
+      const text = await notice.textContent();
+      t.diagnostic(`notice: ${text}`);
+      assert.match(text, /此浏览器无法运行核验程序/);
+      assert.match(text, /This browser cannot run the checker/);
+      assert.match(text, /WebAssembly/);
+      assert.match(text, /更新浏览器/);
+      assert.equal(await notice.$eval('a[href^="https://"]', (a) => a.getAttribute('href')), 'https://cx.mem.gov.cn/');
+      assert.equal(await notice.$eval('a[href^="tel:"]', (a) => a.getAttribute('href')), 'tel:12350');
+      assert.equal(await notice.getAttribute('data-wechat'), null);
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('inside WeChat the notice says how to open the page in the browser', async (t) => {
+    const { context, errors, notice } = await withoutWasm(WECHAT_UA);
+    try {
+      const text = await notice.textContent();
+      t.diagnostic(`WeChat notice: ${text}`);
+      assert.equal(await notice.getAttribute('data-wechat'), 'true');
+      assert.match(text, /在浏览器打开/);
+      assert.match(text, /Open in browser/);
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a WeChat browser that can run the checker gets the checker', async (t) => {
+    const context = await browser.newContext({ viewport: PHONE, locale: 'zh-CN', userAgent: WECHAT_UA });
+    const page = await context.newPage();
+    try {
+      await page.goto(server.url);
+      await page.waitForSelector('[data-trust="ready"]', { timeout: 30_000 });
+      const got = await scanFile(page, join(demo, 'valid.png'));
+      t.diagnostic(`WeChat user agent, valid.png: ${got.verdict}`);
+      assert.equal(got.verdict, 'valid');
+    } finally {
+      await context.close();
+    }
+  });
+});

@@ -82,3 +82,15 @@ fn sources_use_the_glossary_words() {
         found.join("\n")
     );
 }
+
+/// The page's own fallback (www/main.js, shown when this browser cannot run
+/// the wasm) names the same official channels as core.
+#[test]
+fn the_unsupported_browser_notice_names_core_s_official_channels() {
+    use yanzheng_core::messages::{HOTLINE, OFFICIAL_SITE};
+    let main = fs::read_to_string(repo().join("www/main.js")).expect("www/main.js");
+    for (name, value) in [("OFFICIAL_SITE", OFFICIAL_SITE), ("HOTLINE", HOTLINE)] {
+        let line = format!("const {name} = '{value}';");
+        assert!(main.contains(&line), "www/main.js lacks `{line}`");
+    }
+}
