@@ -7,10 +7,9 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use serde::Deserialize;
 use serde_json::json;
 use yanzheng_core::cert::id_number_checksum_ok;
-use yanzheng_core::{payload, CertKind, Certificate, Date, Details, KeyStatus, SecretKey, Sex};
+use yanzheng_core::{payload, Certificate, Date, KeyStatus, SecretKey};
 
 use crate::batch;
 use crate::clock;
@@ -56,55 +55,28 @@ pub struct SignArgs {
     ignore_key_limits: bool,
 }
 
-/// A certificate as JSON input: core's serde form, with `signed_on` optional.
-#[derive(Debug, Deserialize)]
-struct CertInput {
-    #[serde(rename = "type")]
-    kind: CertKind,
-    name: String,
-    sex: Sex,
-    number: String,
-    region: u32,
-    cert_id: u64,
-    #[serde(default)]
-    signed_on: Option<Date>,
-    #[serde(flatten)]
-    details: Details<u16>,
-}
-
-impl CertInput {
-    /// Reads `text` strictly: a field core's form does not have is refused
-    /// (serde cannot refuse unknown fields beside flattened ones, so what
-    /// was read is written back and the keys compared).
-    fn parse(text: &str) -> Result<CertInput, String> {
-        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
-        let input: CertInput = serde_json::from_value(value.clone()).map_err(|e| e.to_string())?;
-        let known = serde_json::to_value(input.certificate(input.details.valid_from))
-            .map_err(|e| e.to_string())?;
-        if let (Some(given), Some(known)) = (value.as_object(), known.as_object()) {
-            let unknown = given
-                .iter()
-                .find(|(k, v)| !v.is_null() && !known.contains_key(k.as_str()));
-            if let Some((k, _)) = unknown {
-                return Err(format!("unknown field `{k}`"));
-            }
-        }
-        Ok(input)
+/// Reads a certificate in core's JSON form, strictly: `signed_on` may be
+/// left out (it is then `today`), and a field core's form does not have is
+/// refused. (Serde cannot refuse unknown fields beside flattened ones, so
+/// what was read is written back and the keys compared.)
+fn parse_certificate(text: &str, today: Date) -> Result<Certificate, String> {
+    let mut value: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    if let Some(fields) = value.as_object_mut() {
+        fields
+            .entry("signed_on")
+            .or_insert_with(|| json!(today.to_string()));
     }
-
-    /// The certificate, signed on `today` unless the input says when.
-    fn certificate(&self, today: Date) -> Certificate {
-        Certificate {
-            kind: self.kind,
-            name: self.name.clone(),
-            sex: self.sex,
-            number: self.number.clone(),
-            region: self.region,
-            cert_id: self.cert_id,
-            signed_on: self.signed_on.unwrap_or(today),
-            details: self.details.clone(),
+    let cert: Certificate = serde_json::from_value(value.clone()).map_err(|e| e.to_string())?;
+    let known = serde_json::to_value(&cert).map_err(|e| e.to_string())?;
+    if let (Some(given), Some(known)) = (value.as_object(), known.as_object()) {
+        let unknown = given
+            .iter()
+            .find(|(k, v)| !v.is_null() && !known.contains_key(k.as_str()));
+        if let Some((k, _)) = unknown {
+            return Err(format!("unknown field `{k}`"));
         }
     }
+    Ok(cert)
 }
 
 /// An issuer key ready to sign, with the limits its trust-list entry sets.
@@ -173,11 +145,10 @@ pub fn run(a: SignArgs) -> CliResult {
     } else {
         files::read_text(&a.input)?
     };
-    let input = CertInput::parse(&text).map_err(|e| {
+    let cert = parse_certificate(&text, clock::today_in_china()).map_err(|e| {
         CliError::usage(format!("{}: not a certificate: {e}", a.input.display()))
             .hint("see `yanzheng sign --help` for the JSON form; use a .csv file for a batch")
     })?;
-    let cert = input.certificate(clock::today_in_china());
     let text = signer
         .sign(&cert)
         .map_err(|why| CliError::usage(format!("{}: {why}", a.input.display())))?;
@@ -218,20 +189,18 @@ mod tests {
     #[test]
     fn the_json_form_is_read_strictly() {
         let today = Date::from_ymd(2026, 1, 2).expect("date");
-        let input = CertInput::parse(&format!("{{{CERT}}}")).expect("a certificate");
-        let cert = input.certificate(today);
+        let parse = |extra: &str| parse_certificate(&format!("{{{CERT}{extra}}}"), today);
+        let cert = parse("").expect("a certificate");
         assert_eq!(cert.signed_on, today, "signed today unless said");
         assert_eq!(cert.details.item, Some(102));
-        let dated = CertInput::parse(&format!(r#"{{{CERT},"signed_on":"2020-01-01"}}"#))
-            .expect("a certificate");
-        assert_ne!(dated.certificate(today).signed_on, today);
+        let dated = parse(r#","signed_on":"2020-01-01""#).expect("a certificate");
+        assert_ne!(dated.signed_on, today);
         // An absent detail may be written as null.
-        assert!(CertInput::parse(&format!(r#"{{{CERT},"employer":null}}"#)).is_ok());
-        let unknown = CertInput::parse(&format!(r#"{{{CERT},"grade":"A"}}"#))
-            .expect_err("a field core does not have");
+        assert!(parse(r#","employer":null"#).is_ok());
+        let unknown = parse(r#","grade":"A""#).expect_err("a field core does not have");
         assert_eq!(unknown, "unknown field `grade`");
-        let missing =
-            CertInput::parse(r#"{"type":"special_operations"}"#).expect_err("fields are missing");
+        let missing = parse_certificate(r#"{"type":"special_operations"}"#, today)
+            .expect_err("fields are missing");
         assert!(missing.contains("missing field"), "{missing}");
     }
 }

@@ -8,7 +8,7 @@ use yanzheng_core::cert::mask_number;
 use yanzheng_core::messages::{
     explain, label, list_version, phrase, Label, Lang, Phrase, Tone, HOTLINE, OFFICIAL_SITE,
 };
-use yanzheng_core::verdict::{NamedCode, Report};
+use yanzheng_core::verdict::Report;
 use yanzheng_core::{verify, RevocationList, TrustList};
 
 use crate::clock;
@@ -134,14 +134,6 @@ fn mark(t: Tone) -> &'static str {
     }
 }
 
-fn named(c: &NamedCode, zh: bool) -> String {
-    if zh {
-        c.zh.clone()
-    } else {
-        c.en.clone()
-    }
-}
-
 fn print_report(
     r: &Report,
     trust: &TrustList,
@@ -178,19 +170,19 @@ fn print_report(
         };
         rows.push((label(Label::Number, lang), number));
         if let Some(c) = &f.details.category {
-            rows.push((label(Label::Category, lang), named(c, zh)));
+            rows.push((label(Label::Category, lang), c.get(zh).to_string()));
         }
         if let Some(c) = &f.details.item {
-            rows.push((label(Label::Item, lang), named(c, zh)));
+            rows.push((label(Label::Item, lang), c.get(zh).to_string()));
         }
         if let Some(emp) = &f.details.employer {
             rows.push((label(Label::Employer, lang), emp.clone()));
         }
         if let Some(c) = &f.details.role {
-            rows.push((label(Label::Role, lang), named(c, zh)));
+            rows.push((label(Label::Role, lang), c.get(zh).to_string()));
         }
         if let Some(c) = &f.details.industry {
-            rows.push((label(Label::Industry, lang), named(c, zh)));
+            rows.push((label(Label::Industry, lang), c.get(zh).to_string()));
         }
         rows.push((
             label(Label::FirstIssued, lang),

@@ -224,6 +224,15 @@ impl Details<u16> {
 }
 
 impl NamedCode {
+    /// The name in Chinese (`zh`) or English.
+    pub fn get(&self, zh: bool) -> &str {
+        if zh {
+            &self.zh
+        } else {
+            &self.en
+        }
+    }
+
     /// `code` named from a catalogue `table` in both languages.
     pub fn of(table: &'static [catalog::Entry], code: u16) -> NamedCode {
         NamedCode {

@@ -15,7 +15,7 @@ use crate::platform::web::{read_image, LocalStorage, WebFetch};
 use crate::platform::{Fetch, FetchError, Storage};
 use crate::scan::{ImageOutcome, Rgba};
 use crate::state::{Action, State};
-use crate::test_support::{block_on, now, qr_rgba, Fixture};
+use crate::test_support::{attr, block_on, mount, now, qr_rgba, Fixture};
 use crate::view::{self, Handlers};
 use crate::{prefs, trust_data};
 
@@ -137,33 +137,12 @@ fn Page(props: &PageProps) -> Html {
 }
 
 async fn render(state: State) -> web_sys::Element {
-    let root = document().create_element("div").expect("div");
-    document()
-        .body()
-        .expect("body")
-        .append_child(&root)
-        .expect("attach");
-    yew::Renderer::<Page>::with_root_and_props(
-        root.clone(),
-        PageProps {
-            state: Rc::new(state),
-        },
-    )
-    .render();
-    yew::scheduler::flush().await;
-    root
+    mount::<Page>(PageProps {
+        state: Rc::new(state),
+    })
+    .await
 }
 
-fn attr(root: &web_sys::Element, selector: &str, name: &str) -> Option<String> {
-    root.query_selector(selector)
-        .ok()
-        .flatten()
-        .and_then(|e| e.get_attribute(name))
-}
-
-/// The page puts every area together, each drawn from its part of the
-/// state (what each area draws is `view::tests`), and the live region says
-/// the newest headline.
 #[wasm_bindgen_test]
 async fn the_page_composes_every_area_and_announces_the_verdict() {
     let fx = Fixture::new();

@@ -233,3 +233,37 @@ pub fn checked_state_in(
             now: now(),
         })
 }
+
+/// The newest lookup `state` asked the shell for: its `seq` and request.
+pub fn last_lookup(state: &crate::state::State) -> Option<(u64, crate::lookup::LookupRequest)> {
+    state.outbox.pending().rev().find_map(|e| match e {
+        crate::state::Effect::Lookup { seq, request } => Some((*seq, request.clone())),
+        _ => None,
+    })
+}
+
+/// Draws component `C` with `props` into a fresh element of the page.
+#[cfg(target_arch = "wasm32")]
+pub async fn mount<C: yew::BaseComponent>(props: C::Properties) -> web_sys::Element {
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .expect("a document");
+    let root = document.create_element("div").expect("div");
+    document
+        .body()
+        .expect("body")
+        .append_child(&root)
+        .expect("attach");
+    yew::Renderer::<C>::with_root_and_props(root.clone(), props).render();
+    yew::scheduler::flush().await;
+    root
+}
+
+/// The attribute `name` of the first element under `root` that matches.
+#[cfg(target_arch = "wasm32")]
+pub fn attr(root: &web_sys::Element, selector: &str, name: &str) -> Option<String> {
+    root.query_selector(selector)
+        .ok()
+        .flatten()
+        .and_then(|e| e.get_attribute(name))
+}

@@ -32,7 +32,9 @@ struct Runner {
 }
 
 /// Runs each effect in the state's outbox once, after the page is drawn
-/// (so focus finds what was just rendered), then reports them taken.
+/// (so focus finds what was just rendered), then reports them taken. The
+/// outbox is read from the state the page was drawn from: nothing is
+/// copied on renders that bring no new effect.
 #[hook]
 pub(super) fn use_effects(
     state: &UseReducerHandle<State>,
@@ -41,27 +43,27 @@ pub(super) fn use_effects(
     embed_target: Option<String>,
 ) {
     let taken = use_mut_ref(|| 0u64);
-    let pending: Vec<_> = state.outbox.after(*taken.borrow()).cloned().collect();
-    let runner = Runner {
-        dispatcher: state.dispatcher(),
-        camera: camera.clone(),
-        lookup_url: state
-            .trust_data()
-            .and_then(|d| d.config.as_ref())
-            .map_or_else(|| "/v1/lookup".to_string(), |c| c.lookup_url.clone()),
-        host: embed_target.map(|t| (t, Rc::clone(embed))),
-    };
+    let state = state.clone();
+    let camera = camera.clone();
+    let embed = Rc::clone(embed);
     use_effect_with(state.outbox.last(), move |_| {
-        let mut upto = None;
-        for (n, effect) in pending {
-            if n <= *taken.borrow() {
-                continue;
-            }
-            *taken.borrow_mut() = n;
-            upto = Some(n);
-            runner.run(effect);
+        let runner = Runner {
+            dispatcher: state.dispatcher(),
+            camera,
+            lookup_url: state
+                .trust_data()
+                .and_then(|d| d.config.as_ref())
+                .map_or_else(|| "/v1/lookup".to_string(), |c| c.lookup_url.clone()),
+            host: embed_target.map(|t| (t, embed)),
+        };
+        let from = *taken.borrow();
+        for (n, effect) in state.outbox.after(from) {
+            // Marked before it runs: an effect is never run twice.
+            *taken.borrow_mut() = *n;
+            runner.run(effect.clone());
         }
-        if let Some(upto) = upto {
+        let upto = *taken.borrow();
+        if upto > from {
             runner.dispatcher.dispatch(Action::EffectsTaken { upto });
         }
     });

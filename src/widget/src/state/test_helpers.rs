@@ -1,4 +1,5 @@
-//! What the area reducers' tests share.
+//! What the area reducers' tests share (the lookup asked for last is
+//! [`crate::test_support::last_lookup`]).
 
 use std::rc::Rc;
 
@@ -6,7 +7,6 @@ use yanzheng_core::messages::Lang;
 use yanzheng_core::Verdict;
 
 use super::{Action, Effect, ScanState, State};
-use crate::lookup::LookupRequest;
 use crate::test_support::{now, Fixture};
 
 /// The start state with the fixture's trust data loaded.
@@ -49,12 +49,4 @@ pub fn recorded(state: &State) -> usize {
         .pending()
         .filter(|e| matches!(e, Effect::Record(_)))
         .count()
-}
-
-/// The newest lookup asked for: its `seq` and request.
-pub fn last_lookup(state: &State) -> Option<(u64, LookupRequest)> {
-    state.outbox.pending().rev().find_map(|e| match e {
-        Effect::Lookup { seq, request } => Some((*seq, request.clone())),
-        _ => None,
-    })
 }

@@ -5,7 +5,8 @@
 use yanzheng_core::messages::{input_error, label, phrase, Explanation, Label, Lang, Phrase, Tone};
 use yanzheng_core::messages::{HOTLINE, OFFICIAL_SITE};
 use yanzheng_core::online::RegistryCertificate;
-use yanzheng_core::Date;
+use yanzheng_core::verdict::NamedCode;
+use yanzheng_core::{Date, Details};
 use yew::prelude::*;
 
 use crate::lookup::LookupFailure;
@@ -196,13 +197,35 @@ pub(super) fn masked_digits(lang: Lang, masked: &str) -> Html {
     }
 }
 
+/// A certificate's details as rows, the same for the QR code and a
+/// registry record: what it covers (the catalogue's names; only what its
+/// type carries is set), then validity, review date and first issue.
+pub(super) fn detail_rows(lang: Lang, d: &Details<NamedCode>) -> Vec<Html> {
+    let zh = lang == Lang::Zh;
+    let named = |n: &Option<NamedCode>| n.as_ref().map(|n| n.get(zh).to_string());
+    let mut rows = Vec::new();
+    for (field, value) in [
+        (Label::Category, named(&d.category)),
+        (Label::Item, named(&d.item)),
+        (Label::Employer, d.employer.clone()),
+        (Label::Role, named(&d.role)),
+        (Label::Industry, named(&d.industry)),
+    ] {
+        if let Some(v) = value {
+            rows.push(row(label(field, lang), v));
+        }
+    }
+    rows.push(validity(lang, d.valid_from, d.valid_until));
+    if let Some(due) = d.review_due {
+        rows.push(date_row(label(Label::ReviewDue, lang), due));
+    }
+    rows.push(date_row(label(Label::FirstIssued, lang), d.first_issued));
+    rows
+}
+
 /// A registry record's fields (masked, as the registry sends them).
 pub(super) fn registry_fields(lang: Lang, c: &RegistryCertificate) -> Html {
     let zh = lang == Lang::Zh;
-    let named = |n: &Option<yanzheng_core::verdict::NamedCode>| {
-        n.as_ref()
-            .map(|n| if zh { n.zh.clone() } else { n.en.clone() })
-    };
     let mut rows = vec![
         row(label(Label::CertType, lang), c.kind.title(zh).to_string()),
         row(label(Label::Name, lang), c.name_masked.clone()),
@@ -213,25 +236,7 @@ pub(super) fn registry_fields(lang: Lang, c: &RegistryCertificate) -> Html {
             </>
         },
     ];
-    for (field, value) in [
-        (Label::Category, named(&c.details.category)),
-        (Label::Item, named(&c.details.item)),
-        (Label::Employer, c.details.employer.clone()),
-        (Label::Role, named(&c.details.role)),
-        (Label::Industry, named(&c.details.industry)),
-    ] {
-        if let Some(v) = value {
-            rows.push(row(label(field, lang), v));
-        }
-    }
-    rows.push(validity(lang, c.details.valid_from, c.details.valid_until));
-    if let Some(d) = c.details.review_due {
-        rows.push(date_row(label(Label::ReviewDue, lang), d));
-    }
-    rows.push(date_row(
-        label(Label::FirstIssued, lang),
-        c.details.first_issued,
-    ));
+    rows.extend(detail_rows(lang, &c.details));
     rows.push(row(label(Label::Issuer, lang), c.issuer.clone()));
     rows.push(row(
         t(lang, Msg::RecordUpdated),

@@ -4,13 +4,13 @@
 
 use yanzheng_core::messages::{explain_outcome, label, list_version, phrase, Label, Lang, Phrase};
 use yanzheng_core::online::{combine, Agreement, Basis, Mismatch, Outcome};
-use yanzheng_core::verdict::{NamedCode, ShownFields};
-use yanzheng_core::{CertKind, Report, Verdict};
+use yanzheng_core::verdict::ShownFields;
+use yanzheng_core::{Report, Verdict};
 use yew::prelude::*;
 
 use super::parts::{
-    date_row, headline, lookup_progress, masked_digits, notice, progress, registry_fields, row,
-    tone_class, validity, verdict_words,
+    detail_rows, headline, lookup_progress, masked_digits, notice, progress, registry_fields, row,
+    tone_class, verdict_words,
 };
 use crate::lookup::LookupAnswer;
 use crate::state::{LookupArea, LookupOrigin, LookupState, ScanArea, ScanResult, ScanState};
@@ -268,7 +268,6 @@ fn revealable_number(p: &ResultProps, masked: &str, full: Option<&str>) -> Html 
 fn fields(p: &ResultProps, f: &ShownFields, report: &Report) -> Html {
     let lang = p.lang;
     let zh = lang == Lang::Zh;
-    let named = |n: &NamedCode| if zh { n.zh.clone() } else { n.en.clone() };
     let mut rows = vec![
         html! {
             <><dt>{ label(Label::Name, lang) }</dt><dd class="holder">{ f.name.clone() }</dd></>
@@ -281,31 +280,7 @@ fn fields(p: &ResultProps, f: &ShownFields, report: &Report) -> Html {
         row(label(Label::Sex, lang), f.sex.label(zh).into()),
         row(label(Label::CertType, lang), f.kind.title(zh).into()),
     ];
-    let by_kind: [(Label, Option<String>); 3] = match f.kind {
-        CertKind::SpecialOperations => [
-            (Label::Category, f.details.category.as_ref().map(named)),
-            (Label::Item, f.details.item.as_ref().map(named)),
-            (Label::Industry, None),
-        ],
-        CertKind::SafetyManagement => [
-            (Label::Employer, f.details.employer.clone()),
-            (Label::Role, f.details.role.as_ref().map(named)),
-            (Label::Industry, f.details.industry.as_ref().map(named)),
-        ],
-    };
-    for (field, value) in by_kind {
-        if let Some(v) = value {
-            rows.push(row(label(field, lang), v));
-        }
-    }
-    rows.push(validity(lang, f.details.valid_from, f.details.valid_until));
-    if let Some(d) = f.details.review_due {
-        rows.push(date_row(label(Label::ReviewDue, lang), d));
-    }
-    rows.push(date_row(
-        label(Label::FirstIssued, lang),
-        f.details.first_issued,
-    ));
+    rows.extend(detail_rows(lang, &f.details));
     if let Some(i) = &report.issuer {
         rows.push(row(label(Label::Issuer, lang), i.name.clone()));
     }

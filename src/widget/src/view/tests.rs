@@ -9,8 +9,8 @@ use yanzheng_core::messages::Lang;
 use yanzheng_core::UnixTime;
 
 use super::*;
-use crate::state::{Action, Effect, State};
-use crate::test_support::Fixture;
+use crate::state::{Action, State};
+use crate::test_support::{last_lookup, Fixture};
 
 /// The state after `text` was pasted with the fixture's lists.
 fn checked(fx: &Fixture, lang: Lang, text: &str) -> State {
@@ -43,14 +43,7 @@ fn registry_answer(fx: &Fixture, until: &str) -> crate::lookup::LookupAnswer {
 /// `state` after "check live status" and the registry's `answer`.
 fn answered(state: &State, answer: crate::lookup::LookupAnswer) -> State {
     let asked = state.apply(Action::LookupScanned);
-    let seq = asked
-        .outbox
-        .pending()
-        .find_map(|e| match e {
-            Effect::Lookup { seq, .. } => Some(*seq),
-            _ => None,
-        })
-        .expect("a lookup asked for");
+    let (seq, _) = last_lookup(&asked).expect("a lookup asked for");
     asked.apply(Action::LookupDone {
         seq,
         result: Ok(Rc::new(answer)),
@@ -82,44 +75,17 @@ mod in_browser {
 
     use wasm_bindgen_test::wasm_bindgen_test;
     use yanzheng_core::messages::Lang;
-    use yew::prelude::*;
 
     use super::{answered, checked, registry_answer};
     use crate::camera::CameraError;
     use crate::crew::Round;
     use crate::state::{Action, CameraState, CrewArea, RecordArea, State};
-    use crate::test_support::{now, Fixture};
+    use crate::test_support::{attr, mount, now, Fixture};
     use crate::view::camera::{CameraArea, CameraHandlers, CameraProps};
     use crate::view::lookup::{LookupHandlers, LookupProps, ManualEntry};
     use crate::view::record::{RecordHandlers, RecordPanel, RecordProps};
     use crate::view::result::{ResultArea, ResultHandlers, ResultProps};
     use crate::view::trust::{TrustBanner, TrustProps};
-
-    /// Draws component `C` with `props` into a fresh element.
-    async fn mount<C>(props: C::Properties) -> web_sys::Element
-    where
-        C: BaseComponent,
-    {
-        let document = web_sys::window()
-            .and_then(|w| w.document())
-            .expect("a document");
-        let root = document.create_element("div").expect("div");
-        document
-            .body()
-            .expect("body")
-            .append_child(&root)
-            .expect("attach");
-        yew::Renderer::<C>::with_root_and_props(root.clone(), props).render();
-        yew::scheduler::flush().await;
-        root
-    }
-
-    fn attr(root: &web_sys::Element, selector: &str, name: &str) -> Option<String> {
-        root.query_selector(selector)
-            .ok()
-            .flatten()
-            .and_then(|e| e.get_attribute(name))
-    }
 
     fn text(root: &web_sys::Element) -> String {
         root.text_content().unwrap_or_default()
@@ -269,14 +235,7 @@ mod in_browser {
         })
         .await;
         assert!(attr(&sending, "[data-action=\"lookup\"]", "disabled").is_some());
-        let seq = state
-            .outbox
-            .pending()
-            .find_map(|e| match e {
-                crate::state::Effect::Lookup { seq, .. } => Some(*seq),
-                _ => None,
-            })
-            .expect("sent");
+        let (seq, _) = crate::test_support::last_lookup(&state).expect("sent");
         let none = state.apply(Action::LookupDone {
             seq,
             result: Ok(Rc::new(crate::lookup::LookupAnswer::NotFound {

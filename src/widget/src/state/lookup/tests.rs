@@ -4,9 +4,9 @@ use yanzheng_core::messages::Lang;
 use yanzheng_core::UnixTime;
 
 use crate::lookup::{InputError, LookupAnswer, LookupFailure};
-use crate::state::test_helpers::{last_lookup, loaded, new_effects, pasted, verdict_of};
+use crate::state::test_helpers::{loaded, new_effects, pasted, verdict_of};
 use crate::state::{Action, Effect, Focus, LookupOrigin, LookupState, State};
-use crate::test_support::{now, Fixture};
+use crate::test_support::{last_lookup, now, Fixture};
 
 fn typed(s: &State, number: &str) -> State {
     s.apply(Action::LookupTyped {
