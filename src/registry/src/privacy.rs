@@ -124,21 +124,53 @@ impl LookupKey {
     }
 
     /// Writes this key to a new file `path`, readable by its owner only
-    /// (mode 0600); refuses to overwrite one.
+    /// (mode 0600); refuses to overwrite one. The file appears whole or not
+    /// at all: the key is written and synced under a temporary name in the
+    /// same folder, then linked to `path` (which fails if `path` exists), so
+    /// a second process starting at the same moment never reads a file that
+    /// is still empty.
     pub fn create_file(&self, path: &Path) -> Result<(), Error> {
-        let mut opts = std::fs::OpenOptions::new();
-        opts.write(true).create_new(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            opts.mode(0o600);
+        let folder = path.parent().filter(|p| !p.as_os_str().is_empty());
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+        static SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let temp_name = format!(
+            ".{}.{}-{}.tmp",
+            name.as_deref().unwrap_or("lookup-key"),
+            std::process::id(),
+            SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        );
+        let temp = match folder {
+            Some(f) => f.join(temp_name),
+            None => Path::new(&temp_name).to_path_buf(),
+        };
+        let write = |at: &Path| -> Result<(), Error> {
+            let mut opts = std::fs::OpenOptions::new();
+            opts.write(true).create_new(true);
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::OpenOptionsExt;
+                opts.mode(0o600);
+            }
+            let mut file = opts
+                .open(at)
+                .map_err(|e| Error::KeyFile(format!("cannot create {}: {e}", at.display())))?;
+            writeln!(file, "{}", self.to_hex())
+                .and_then(|()| file.sync_all())
+                .map_err(|e| Error::KeyFile(format!("cannot write {}: {e}", at.display())))
+        };
+        // A temporary file left by a killed process that had this id.
+        let _ = std::fs::remove_file(&temp);
+        write(&temp)?;
+        let linked = std::fs::hard_link(&temp, path);
+        let _ = std::fs::remove_file(&temp);
+        match linked {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(Error::KeyFile(
+                format!("cannot create {}: it already exists", path.display()),
+            )),
+            // A file system without hard links: write in place instead.
+            Err(_) => write(path),
         }
-        let mut file = opts
-            .open(path)
-            .map_err(|e| Error::KeyFile(format!("cannot create {}: {e}", path.display())))?;
-        writeln!(file, "{}", self.to_hex())
-            .and_then(|()| file.sync_all())
-            .map_err(|e| Error::KeyFile(format!("cannot write {}: {e}", path.display())))
     }
 
     /// Reads a key file, or creates one with a fresh key (mode 0600) if
@@ -149,8 +181,11 @@ impl LookupKey {
         }
         let key =
             LookupKey::generate().map_err(|e| Error::KeyFile(format!("no random source: {e}")))?;
-        key.create_file(path)?;
-        Ok(key)
+        match key.create_file(path) {
+            Ok(()) => Ok(key),
+            // Another process created it first: use theirs.
+            Err(e) => LookupKey::load(path)?.ok_or(e),
+        }
     }
 }
 
@@ -173,6 +208,37 @@ mod tests {
 
     fn hex(b: &[u8]) -> String {
         to_hex(b)
+    }
+
+    #[test]
+    fn key_files_created_at_once_agree_and_are_never_read_half_written() {
+        for round in 0..20 {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let path = dir.path().join(format!("db-{round}.lookup-key"));
+            let keys: Vec<String> = std::thread::scope(|s| {
+                let handles: Vec<_> = (0..8)
+                    .map(|_| s.spawn(|| LookupKey::load_or_create(&path).map(|k| k.to_hex())))
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| match h.join() {
+                        Ok(Ok(k)) => k,
+                        Ok(Err(e)) => panic!("round {round}: {e}"),
+                        Err(_) => panic!("round {round}: a thread panicked"),
+                    })
+                    .collect()
+            });
+            assert!(
+                keys.iter().all(|k| k == &keys[0]),
+                "round {round}: {keys:?}"
+            );
+            let left: Vec<_> = std::fs::read_dir(dir.path())
+                .expect("list")
+                .filter_map(|e| e.ok().map(|e| e.file_name()))
+                .collect();
+            assert_eq!(left.len(), 1, "temporary files left: {left:?}");
+            assert!(LookupKey::create_file(&LookupKey::from_bytes([7; 32]), &path).is_err());
+        }
     }
 
     #[test]
