@@ -1,11 +1,13 @@
-// Runs the browser end-to-end tests (widget.test.mjs) with node's test runner
+// Runs the browser end-to-end tests (*.test.mjs; engines.test.mjs on
+// Chromium, WebKitGTK and Firefox ESR) with node's test runner
 // and the TAP reporter, so the output ends in `# pass N` / `# fail N`.
 // Exits non-zero if anything failed.
 //
 //   YANZHENG_BIN=target/debug/yanzheng node tests/e2e/run.mjs
 //
 // Needs: www/pkg built (cargo xtask build-widget), `npm ci` here, and
-// /usr/bin/chromium (override with CHROMIUM). Screenshots go to
+// /usr/bin/chromium (override with CHROMIUM), and for engines.test.mjs the
+// drivers webdriver.mjs names (E2E_ENGINES narrows it). Screenshots go to
 // E2E_ARTIFACTS (default: $TMPDIR/yanzheng-e2e).
 import { run } from 'node:test';
 import { tap } from 'node:test/reporters';
@@ -28,7 +30,7 @@ if (problems.length) {
 
 let failed = false;
 const stream = run({
-  files: [join(here, 'widget.test.mjs'), join(here, 'camera.test.mjs'), join(here, 'embed.test.mjs'), join(here, 'pwa.test.mjs'), join(here, 'revocation.test.mjs'), join(here, 'verdicts.test.mjs')],
+  files: [join(here, 'widget.test.mjs'), join(here, 'camera.test.mjs'), join(here, 'embed.test.mjs'), join(here, 'pwa.test.mjs'), join(here, 'revocation.test.mjs'), join(here, 'verdicts.test.mjs'), join(here, 'engines.test.mjs')],
   concurrency: 1,
   timeout: 10 * 60_000,
 });

@@ -578,17 +578,58 @@ describe('browsers that cannot run the checker', () => {
     }
   });
 
-  test('a WeChat browser that can run the checker gets the checker', async (t) => {
+  test('a WeChat browser that can run the checker leads with the photo, and takes the text WeChat\'s scanner showed', async (t) => {
     const context = await browser.newContext({ viewport: PHONE, locale: 'zh-CN', userAgent: WECHAT_UA });
     const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
     try {
       await page.goto(server.url);
       await page.waitForSelector('[data-trust="ready"]', { timeout: 30_000 });
+      // The photo button comes before the live camera, with the way out of WeChat.
+      const order = await page.evaluate(() => {
+        const photo = document.querySelector('section.scan');
+        const camera = document.querySelector('[data-camera]');
+        return photo.compareDocumentPosition(camera) & Node.DOCUMENT_POSITION_FOLLOWING ? 'photo first' : 'camera first';
+      });
+      assert.equal(order, 'photo first');
+      assert.equal(await page.getAttribute('section.scan', 'data-wechat'), 'true');
+      assert.match(await page.textContent('[data-note="wechat"]'), /在浏览器打开/);
+      assert.equal(await page.getAttribute('#photo', 'accept'), 'image/*');
+      assert.equal(await page.getAttribute('#photo', 'capture'), 'environment');
       const got = await scanFile(page, join(demo, 'valid.png'));
       t.diagnostic(`WeChat user agent, valid.png: ${got.verdict}`);
       assert.equal(got.verdict, 'valid');
+      // WeChat's own scanner shows the code's text, wrapped; copied from
+      // there it keeps its line breaks. The paste field says what it is.
+      assert.match(await page.textContent('#paste-hint'), /扫一扫/);
+      for (const expect of ['valid', 'revoked']) {
+        const c = cases.find((x) => x.expect === expect);
+        const wrapped = `${c.payload.match(/.{1,28}/g).join('\n')}\n`;
+        await page.fill('#payload', wrapped);
+        await page.click('button.check');
+        await page.waitForSelector(`.result[data-verdict="${expect}"]`, { timeout: 10_000 });
+        t.diagnostic(`pasted with line breaks: ${expect}`);
+      }
+      assert.deepEqual(errors, []);
     } finally {
       await context.close();
+    }
+  });
+
+  test('outside WeChat the live camera comes first and no WeChat note shows', async () => {
+    const { page, errors, close } = await openPage();
+    try {
+      assert.equal(await page.$('[data-note="wechat"]'), null);
+      const order = await page.evaluate(() => {
+        const photo = document.querySelector('section.scan');
+        const camera = document.querySelector('[data-camera]');
+        return photo.compareDocumentPosition(camera) & Node.DOCUMENT_POSITION_FOLLOWING ? 'photo first' : 'camera first';
+      });
+      assert.equal(order, 'camera first');
+      assert.deepEqual(errors, []);
+    } finally {
+      await close();
     }
   });
 });

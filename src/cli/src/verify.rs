@@ -9,7 +9,7 @@ use yanzheng_core::messages::{
     explain, label, list_version, phrase, Label, Lang, Phrase, Tone, HOTLINE, OFFICIAL_SITE,
 };
 use yanzheng_core::verdict::Report;
-use yanzheng_core::{verify, RevocationList, TrustList};
+use yanzheng_core::{payload, verify, RevocationList, TrustList};
 
 use crate::clock;
 use crate::error::{CliError, CliResult, EXIT_FAILED, EXIT_OK};
@@ -97,8 +97,9 @@ pub fn run(a: VerifyArgs) -> CliResult {
                 })
                 .collect()
         }
-        (Some(p), None) if p == "-" => vec![files::read_stdin()?.trim().to_string()],
-        (Some(p), None) => vec![p.clone()],
+        // Pasted text, as the code holds it (see payload::from_pasted).
+        (Some(p), None) if p == "-" => vec![payload::from_pasted(&files::read_stdin()?)],
+        (Some(p), None) => vec![payload::from_pasted(p)],
         (None, None) => return Err(CliError::usage("give a payload or --image")),
     };
     let lang = match a.lang {

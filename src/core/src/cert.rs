@@ -647,7 +647,7 @@ impl Certificate {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::cbor::CborErrorKind;
 

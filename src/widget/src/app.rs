@@ -67,7 +67,10 @@ fn app() -> Html {
     let embed = use_memo((), |_| EmbedParams::from_query(&web::page_query()));
     let state = {
         let lang = embed.lang;
-        use_reducer_eq(move || State::new(lang.unwrap_or_else(|| prefs::load_lang(&LocalStorage))))
+        use_reducer_eq(move || State {
+            in_wechat: web::in_wechat(),
+            ..State::new(lang.unwrap_or_else(|| prefs::load_lang(&LocalStorage)))
+        })
     };
     let embed_target: Option<String> = state
         .trust_data()

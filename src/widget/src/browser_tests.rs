@@ -175,6 +175,38 @@ async fn the_page_composes_every_area_and_announces_the_verdict() {
 }
 
 #[wasm_bindgen_test]
+async fn inside_wechat_the_photo_comes_first_with_the_way_to_the_live_camera() {
+    // The order of the photo section and the camera area in the page.
+    async fn order(in_wechat: bool) -> (bool, Option<String>) {
+        let root = render(State {
+            in_wechat,
+            ..State::new(Lang::Zh)
+        })
+        .await;
+        let photo_first = root
+            .query_selector("section.scan ~ [data-camera]")
+            .ok()
+            .flatten()
+            .is_some();
+        let note = root
+            .query_selector("[data-note=\"wechat\"]")
+            .ok()
+            .flatten()
+            .and_then(|e| e.text_content());
+        (photo_first, note)
+    }
+    let (photo_first, note) = order(true).await;
+    assert!(
+        photo_first,
+        "in WeChat the photo section precedes the camera"
+    );
+    assert!(note.is_some_and(|n| n.contains("在浏览器打开")));
+    let (photo_first, note) = order(false).await;
+    assert!(!photo_first, "elsewhere the camera comes first");
+    assert_eq!(note, None);
+}
+
+#[wasm_bindgen_test]
 async fn no_code_has_no_verdict_and_missing_trust_data_is_explained() {
     let fx = Fixture::new();
     let fetch = crate::platform::MemoryFetch::default()

@@ -22,6 +22,11 @@ pub enum Msg {
     TakePhotoHint,
     /// The paste field's label.
     PasteLabel,
+    /// Under the paste field: WeChat's own scanner shows only the code's text.
+    PasteHint,
+    /// Inside WeChat, above the photo button: photos work there; the live
+    /// camera wants the system browser.
+    WeChatPhotoFirst,
     /// The paste field's submit button.
     Check,
     /// Trust data loading.
@@ -166,6 +171,14 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             "The photo is checked on this device and never uploaded.",
         ),
         Msg::PasteLabel => ("或粘贴二维码内容", "Or paste the QR code's text"),
+        Msg::PasteHint => (
+            "用微信“扫一扫”扫证上的码，只会显示一串以 YZ1: 开头的文字，那不是核验结果。请用本页扫码，或把那串文字整段复制粘贴到这里核验。",
+            "WeChat's own scanner only shows the code's text (starting with YZ1:); that is not a check. Scan with this page, or copy that text and paste it here.",
+        ),
+        Msg::WeChatPhotoFirst => (
+            "在微信里，请拍下证上的二维码来核验。要用实时扫码，请点右上角“…”，选择“在浏览器打开”。",
+            "In WeChat, take a photo of the card's QR code to check it. For live scanning, tap \"…\" at the top right and choose \"Open in browser\".",
+        ),
         Msg::Check => ("核验", "Check"),
         Msg::TrustLoading => ("正在加载信任名单…", "Loading the trust list…"),
         Msg::Reading => ("正在识别二维码…", "Reading the QR code…"),

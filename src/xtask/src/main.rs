@@ -1,8 +1,8 @@
 //! Project tasks for yanzheng. `cargo xtask run` builds everything and starts
 //! the demo; `cargo xtask test` runs every check. Both install what a fresh
-//! machine lacks (wasm32 target, wasm-bindgen-cli at the Cargo.lock version,
-//! Chromium and ChromeDriver from Debian, npm tools from the lockfile) and are
-//! safe to run again.
+//! machine lacks (wasm32 target, wasm-bindgen-cli and geckodriver at pinned
+//! versions, Chromium, WebKitGTK, Firefox ESR and their drivers from Debian,
+//! npm tools from the lockfile) and are safe to run again.
 
 use std::env;
 use std::fs;
@@ -14,6 +14,12 @@ type Result<T> = std::result::Result<T, String>;
 
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 
+/// geckodriver, installed once with cargo (like wasm-bindgen-cli).
+const GECKODRIVER_VERSION: &str = "0.37.1";
+
+/// WebKitGTK's MiniBrowser (Debian `webkit2gtk-driver` brings it).
+const MINIBROWSER: &str = "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser";
+
 const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
@@ -21,6 +27,7 @@ commands:
                  (options: --addr HOST:PORT, default 127.0.0.1:8080)
   test           every check: fmt, clippy (native and wasm32), docs, native tests,
                  browser tests (wasm-bindgen-test in headless Chromium), end-to-end tests
+                 (Chromium; the cross-engine cases also in WebKitGTK and Firefox ESR)
   setup          only install the tools the other commands need
   build-widget   build the widget into www/pkg (release wasm, wasm-bindgen, wasm-opt)
   bench-decode   QR decoding over ../shared/qr-samples, native and wasm (node), with rqrr
@@ -192,9 +199,13 @@ fn setup() -> Result<()> {
         eprintln!("wasm-bindgen {want}: present");
     }
 
-    step("setup: Chromium, ChromeDriver, ffmpeg, PostgreSQL");
+    step("setup: Chromium, WebKitGTK, Firefox ESR and their drivers, Xvfb, ffmpeg, PostgreSQL");
     let need_apt = !Path::new("/usr/bin/chromium").exists()
         || !Path::new("/usr/bin/chromedriver").exists()
+        || !Path::new("/usr/bin/WebKitWebDriver").exists()
+        || !Path::new(MINIBROWSER).exists()
+        || !Path::new("/usr/lib/firefox-esr/firefox-esr").exists()
+        || !Path::new("/usr/bin/xvfb-run").exists()
         || !have("ffmpeg", "-version")
         || !have_postgres();
     if need_apt {
@@ -219,11 +230,36 @@ fn setup() -> Result<()> {
             "--no-install-recommends",
             "chromium",
             "chromium-driver",
+            // WebKit (every iOS browser's engine) and its driver; MiniBrowser
+            // has no headless mode, hence Xvfb; GStreamer plays its video.
+            "webkit2gtk-driver",
+            "xvfb",
+            "xauth",
+            "gstreamer1.0-plugins-base",
+            "gstreamer1.0-plugins-good",
+            "gstreamer1.0-gl",
+            "gstreamer1.0-libav",
+            "firefox-esr",
             "ffmpeg",
             "postgresql",
         ])?;
     } else {
-        eprintln!("chromium, chromedriver, ffmpeg, postgresql: present");
+        eprintln!("browsers and drivers, xvfb, ffmpeg, postgresql: present");
+    }
+
+    step("setup: geckodriver (Firefox's WebDriver; not a Debian package)");
+    let gecko = output_of(Command::new("geckodriver").arg("--version")).unwrap_or_default();
+    if !gecko.contains(GECKODRIVER_VERSION) {
+        eprintln!("installing geckodriver {GECKODRIVER_VERSION} (about 5 minutes)");
+        run_cmd(cargo().args([
+            "install",
+            "geckodriver",
+            "--version",
+            &format!("={GECKODRIVER_VERSION}"),
+            "--locked",
+        ]))?;
+    } else {
+        eprintln!("geckodriver {GECKODRIVER_VERSION}: present");
     }
 
     step("setup: npm tools (tests/e2e, from package-lock.json)");
@@ -674,7 +710,7 @@ fn test() -> Result<()> {
     build_widget()?;
     let cli = build_cli()?;
 
-    step("end-to-end tests (Playwright + Chromium)");
+    step("end-to-end tests (Chromium by Playwright; Chromium, WebKitGTK and Firefox ESR by WebDriver)");
     run_cmd(
         Command::new("node")
             .arg(root().join("tests/e2e/run.mjs"))

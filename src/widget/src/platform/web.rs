@@ -61,6 +61,14 @@ pub fn random_key() -> [u8; 32] {
     key
 }
 
+/// Whether the page runs in WeChat's built-in browser (`MicroMessenger` in
+/// the user agent, as www/main.js checks it too).
+pub fn in_wechat() -> bool {
+    web_sys::window()
+        .and_then(|w| w.navigator().user_agent().ok())
+        .is_some_and(|ua| ua.contains("MicroMessenger"))
+}
+
 /// Sets `<html lang>`, so screen readers and fonts follow the language.
 pub fn set_document_lang(tag: &str) {
     if let Some(root) = web_sys::window()

@@ -182,6 +182,9 @@ pub struct State {
     pub record: RecordArea,
     /// Where focus went last: what the live region announces.
     pub focus: Focus,
+    /// Running inside WeChat's built-in browser, where the live camera is
+    /// often refused: the page leads with the photo.
+    pub in_wechat: bool,
     /// What the shell must do next.
     pub outbox: Outbox,
 }
@@ -198,6 +201,7 @@ impl State {
             crew: CrewArea::default(),
             record: RecordArea::default(),
             focus: Focus::None,
+            in_wechat: false,
             outbox: Outbox::default(),
         }
     }

@@ -124,14 +124,16 @@ impl State {
                 self.focus_on_result();
             }
             Action::PayloadEntered { text, now } => {
-                let text = text.trim();
+                // As the code holds it: without the line breaks and spaces
+                // a chat app or a note added.
+                let text = yanzheng_core::payload::from_pasted(&text);
                 self.scan.paste_empty = text.is_empty();
                 if text.is_empty() {
                     self.set_focus(Focus::PasteField);
                     return;
                 }
                 self.scan.current_image = None;
-                self.scan.shown = self.check(text.to_string(), now);
+                self.scan.shown = self.check(text, now);
                 self.focus_on_result();
             }
             Action::CodeScanned { text, now } => self.code_scanned(text, now),

@@ -94,23 +94,22 @@ pub fn page(state: &State, h: &Handlers) -> Html {
             <TrustBanner {lang} trust={state.trust.clone()} />
             <ResultArea {lang} scan={state.scan.clone()} lookup={state.lookup.clone()}
                 on={h.result.clone()} />
+            // Inside WeChat the live camera is often refused: the photo comes first.
+            if state.in_wechat {
+                { photo_section(lang, true, h) }
+            }
             <CameraArea {lang} camera={state.camera.clone()} crew={state.crew.clone()}
                 on={h.camera.clone()} />
-            <section class="scan">
-                <input id="photo" class="file-input" type="file" accept="image/*"
-                    capture="environment" onchange={h.page.on_file.clone()} />
-                <label for="photo" class="photo-button">
-                    <span class="camera" aria-hidden="true"></span>
-                    { t(lang, Msg::TakePhoto) }
-                </label>
-                <p class="hint">{ t(lang, Msg::TakePhotoHint) }</p>
-            </section>
+            if !state.in_wechat {
+                { photo_section(lang, false, h) }
+            }
             <form class="paste" onsubmit={h.page.on_paste.clone()}>
                 <label for="payload">{ t(lang, Msg::PasteLabel) }</label>
+                <p class="hint" id="paste-hint">{ t(lang, Msg::PasteHint) }</p>
                 <textarea id="payload" ref={h.page.paste_field.clone()} rows="3"
                     autocomplete="off" autocapitalize="off" spellcheck="false"
                     aria-invalid={paste_empty.to_string()}
-                    aria-describedby={paste_empty.then_some("paste-error")} />
+                    aria-describedby={if paste_empty { "paste-hint paste-error" } else { "paste-hint" }} />
                 if paste_empty {
                     <p class="note warn" id="paste-error" role="alert" data-paste="empty">
                         { t(lang, Msg::PasteEmpty) }
@@ -124,6 +123,25 @@ pub fn page(state: &State, h: &Handlers) -> Html {
                 { announcement(state) }
             </p>
         </main>
+    }
+}
+
+/// The photo button: a photo taken with the system camera, or picked.
+/// First on the page in WeChat, with how to get the live camera there.
+fn photo_section(lang: yanzheng_core::messages::Lang, wechat: bool, h: &Handlers) -> Html {
+    html! {
+        <section class="scan" data-wechat={wechat.then_some("true")}>
+            if wechat {
+                <p class="note" data-note="wechat">{ t(lang, Msg::WeChatPhotoFirst) }</p>
+            }
+            <input id="photo" class="file-input" type="file" accept="image/*"
+                capture="environment" onchange={h.page.on_file.clone()} />
+            <label for="photo" class="photo-button">
+                <span class="camera" aria-hidden="true"></span>
+                { t(lang, Msg::TakePhoto) }
+            </label>
+            <p class="hint">{ t(lang, Msg::TakePhotoHint) }</p>
+        </section>
     }
 }
 

@@ -231,3 +231,17 @@ fn image_outcomes_and_superseded_scans() {
     );
     assert!(!pasted(&blank, &fx.valid_payload()).scan.paste_empty);
 }
+
+#[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
+fn text_pasted_from_a_chat_app_with_line_breaks_is_the_card() {
+    let fx = Fixture::new();
+    let code = fx.valid_payload();
+    // WeChat's scanner shows the text wrapped; copied, it keeps the breaks.
+    let (head, tail) = code.split_at(30);
+    let s = pasted(&loaded(&fx), &format!("\n{head}\r\n{tail}  \n"));
+    assert_eq!(verdict_of(&s).code(), "valid");
+    assert!(!s.scan.paste_empty);
+    // Only white space is "nothing pasted".
+    let s = pasted(&loaded(&fx), " \n\u{200B}\n");
+    assert!(s.scan.paste_empty);
+}
