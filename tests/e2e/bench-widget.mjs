@@ -11,18 +11,26 @@
 //      (the decoder never succeeds, so it works the whole time): long tasks
 //      (over 50 ms) seen by a PerformanceObserver, and decode attempts per
 //      second as the widget paces them;
-//   4. the decoder worker's own rate on 1280x720 frames, fed back to back.
+//   4. the decoder worker's own rate on 1280x720 frames, fed back to back;
+//   5. per engine (Chromium, WebKitGTK, Firefox ESR over WebDriver, in one
+//      run): navigation to a usable scan button (the page's
+//      `yanzheng:interactive` mark) and to loaded lists (`yanzheng:trust-ready`),
+//      on a first visit (a fresh profile) and a repeat visit (the service
+//      worker's copy), and tap to verdict with a card camera
+//      (captureStream), over LOAD_RUNS fresh profiles each.
 //
-//   YANZHENG_BIN=target/debug/yanzheng node tests/e2e/bench-widget.mjs [--runs N]
+//   YANZHENG_BIN=target/debug/yanzheng node tests/e2e/bench-widget.mjs [--runs N] [--load-runs N]
+//   (BENCH_ENGINES=chromium,firefox narrows part 5; --engines-only runs only part 5)
 //
 // `cargo xtask bench-widget` builds everything first and runs this.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, makeCardVideo, startServer } from './support.mjs';
+import { ENGINES, fakeCamera, openSession } from './webdriver.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '../..');
@@ -31,6 +39,10 @@ const bin = resolve(process.env.YANZHENG_BIN ?? '');
 const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const runsArg = process.argv.indexOf('--runs');
 const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 20;
+const loadRunsArg = process.argv.indexOf('--load-runs');
+const LOAD_RUNS = loadRunsArg > 0 ? Number(process.argv[loadRunsArg + 1]) : 5;
+const ENGINES_ONLY = process.argv.includes('--engines-only');
+const BENCH_ENGINES = (process.env.BENCH_ENGINES ?? 'chromium,webkit,firefox').split(',').filter(Boolean);
 const SCAN_SECONDS = 10;
 const BUDGET = 250 * 1024;
 const PHONE = { width: 390, height: 844 };
@@ -239,6 +251,86 @@ async function scanWithoutCode(url, y4m) {
   }
 }
 
+/** Waits for the page's user-timing mark `name`: its time since navigation. */
+async function markTime(s, name, timeout = 60_000) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const t = await s.exec((n) => {
+      const e = performance.getEntriesByName(n)[0];
+      return e ? e.startTime : null;
+    }, name).catch(() => null);
+    if (t !== null) return t;
+    if (Date.now() > end) throw new Error(`${s.label}: no ${name} mark within ${timeout} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Navigation to the page's marks: { interactive, ready } in ms. */
+async function visit(s, url) {
+  await s.goto('about:blank');
+  await s.goto(url);
+  return { interactive: await markTime(s, 'yanzheng:interactive'), ready: await markTime(s, 'yanzheng:trust-ready') };
+}
+
+/** The scan button tapped (in the page) to the verdict on screen, with `card` in front of the camera. */
+async function tapToVerdict(s, card) {
+  await fakeCamera(s, card);
+  return s.execAsync(() => new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const seen = () => document.querySelector('.result[data-verdict]');
+    const obs = new MutationObserver(() => {
+      const r = seen();
+      if (!r) return;
+      obs.disconnect();
+      const verdict = r.getAttribute('data-verdict');
+      if (verdict === 'valid') resolve(performance.now() - t0); else reject(new Error(`verdict ${verdict}`));
+    });
+    obs.observe(document, { subtree: true, childList: true, attributes: true });
+    document.querySelector('[data-action="scan"]').click();
+    setTimeout(() => reject(new Error('no verdict in 30 s')), 30_000);
+  }));
+}
+
+/** Part 5: the load table, every engine in one run. */
+async function engineLoadTable(url, card) {
+  const rows = [];
+  for (const engine of BENCH_ENGINES) {
+    const runs = { start: [], firstInteractive: [], firstReady: [], repeatInteractive: [], repeatReady: [], verdict: [] };
+    let version = '';
+    for (let i = 0; i < LOAD_RUNS; i++) {
+      const s = await openSession(engine);
+      try {
+        version = s.version;
+        runs.start.push(s.startMs);
+        const first = await visit(s, url);
+        await s.execAsync(() => navigator.serviceWorker.ready.then(() => true));
+        // The worker takes over the open page (clients.claim); a new visit is served by it.
+        const repeat = await visit(s, url);
+        const verdict = await tapToVerdict(s, card);
+        runs.firstInteractive.push(first.interactive);
+        runs.firstReady.push(first.ready);
+        runs.repeatInteractive.push(repeat.interactive);
+        runs.repeatReady.push(repeat.ready);
+        runs.verdict.push(verdict);
+      } finally {
+        await s.close();
+      }
+    }
+    rows.push({ engine, version, runs });
+  }
+  const med = (xs) => stat(xs).median;
+  console.log(`load per engine (median of ${LOAD_RUNS} fresh profiles each; ms since navigation started; phone-sized window;`);
+  console.log('browser start = the driver starting the browser on a fresh profile, before any navigation):');
+  console.log(`  ${'engine'.padEnd(26)} ${'browser start'.padStart(14)} ${'first: scan button'.padStart(18)} ${'first: lists ready'.padStart(18)} ${'repeat: button'.padStart(15)} ${'repeat: ready'.padStart(14)} ${'tap to verdict'.padStart(15)}`);
+  for (const { engine, version, runs } of rows) {
+    const name = `${ENGINES[engine].label} (${version.replace(/^\S+\s*/, '')})`;
+    console.log(`  ${name.padEnd(26)} ${ms(med(runs.start)).padStart(14)} ${ms(med(runs.firstInteractive)).padStart(18)} ${ms(med(runs.firstReady)).padStart(18)} ${ms(med(runs.repeatInteractive)).padStart(15)} ${ms(med(runs.repeatReady)).padStart(14)} ${ms(med(runs.verdict)).padStart(15)}`);
+  }
+  for (const { engine, runs } of rows) {
+    console.log(`  ${ENGINES[engine].label} runs: first button ${runs.firstInteractive.map((x) => x.toFixed(0)).join(', ')}; tap to verdict ${runs.verdict.map((x) => x.toFixed(0)).join(', ')}`);
+  }
+}
+
 async function main() {
   if (!bin) throw new Error('set YANZHENG_BIN to the yanzheng CLI');
   const work = mkdtempSync(join(tmpdir(), 'yanzheng-bench-widget-'));
@@ -251,10 +343,14 @@ async function main() {
     const withCard = makeCardVideo(work, 'card-valid-720p', join(demo, 'valid.png'), size);
     const blank = makeCardVideo(work, 'card-blank-720p', null, size);
     console.log(`bench-widget: Chromium ${chromium.name()} at ${chromiumPath}, ${new Date().toISOString()}`);
-    transferSizes();
-    await measuredTransfer(server.url, blank);
-    await timeToVerdict(server.url, withCard);
-    await scanWithoutCode(server.url, blank);
+    if (!ENGINES_ONLY) {
+      transferSizes();
+      await measuredTransfer(server.url, blank);
+      await timeToVerdict(server.url, withCard);
+      await scanWithoutCode(server.url, blank);
+    }
+    const card = `data:image/png;base64,${readFileSync(join(work, 'card-valid-720p.png')).toString('base64')}`;
+    await engineLoadTable(server.url, card);
   } finally {
     await server?.stop();
     rmSync(work, { recursive: true, force: true });

@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeCardVideo, startServer } from './support.mjs';
-import { ENGINES, missing, openSession } from './webdriver.mjs';
+import { ENGINES, fakeCamera, missing, openSession } from './webdriver.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const www = join(resolve(here, '../..'), 'www');
@@ -95,31 +95,6 @@ async function until(s, what, fn, args = [], timeout = 30_000) {
     if (Date.now() > end) throw new Error(`${s.label}: ${what} did not happen within ${timeout} ms`);
     await new Promise((r) => setTimeout(r, 100));
   }
-}
-
-/** Puts a camera that films `dataUrl` in place of getUserMedia. */
-function fakeCamera(s, dataUrl) {
-  return s.execAsync(async (src) => {
-    const img = new Image();
-    img.src = src;
-    await img.decode();
-    window.__camera = { opened: 0 };
-    navigator.mediaDevices.getUserMedia = async () => {
-      // A fresh canvas and stream each time: the page stops the tracks it is done with.
-      const c = document.createElement('canvas');
-      c.width = img.naturalWidth;
-      c.height = img.naturalHeight;
-      const g = c.getContext('2d');
-      const draw = () => g.drawImage(img, 0, 0);
-      draw();
-      const timer = setInterval(draw, 100);
-      const stream = c.captureStream(15);
-      stream.getVideoTracks()[0].addEventListener('ended', () => clearInterval(timer));
-      window.__camera.opened += 1;
-      return stream;
-    };
-    return true;
-  }, dataUrl);
 }
 
 for (const engine of engines) {

@@ -237,3 +237,33 @@ export class Session {
     this.kill();
   }
 }
+
+/**
+ * Puts a camera that films the picture `dataUrl` (a card) in place of
+ * getUserMedia, in every engine: a canvas drawing it, as a
+ * `captureStream()`. The page's own camera code runs unchanged on it;
+ * `window.__camera.opened` counts the streams handed out.
+ */
+export function fakeCamera(s, dataUrl) {
+  return s.execAsync(async (src) => {
+    const img = new Image();
+    img.src = src;
+    await img.decode();
+    window.__camera = { opened: 0 };
+    navigator.mediaDevices.getUserMedia = async () => {
+      // A fresh canvas and stream each time: the page stops the tracks it is done with.
+      const c = document.createElement('canvas');
+      c.width = img.naturalWidth;
+      c.height = img.naturalHeight;
+      const g = c.getContext('2d');
+      const draw = () => g.drawImage(img, 0, 0);
+      draw();
+      const timer = setInterval(draw, 100);
+      const stream = c.captureStream(15);
+      stream.getVideoTracks()[0].addEventListener('ended', () => clearInterval(timer));
+      window.__camera.opened += 1;
+      return stream;
+    };
+    return true;
+  }, dataUrl);
+}

@@ -204,6 +204,24 @@ describe('other inputs', () => {
     }
   });
 
+  test('a HEIC photo this browser cannot read says how to get one it can', async (t) => {
+    const { page, errors, close } = await openPage();
+    try {
+      // The start of a HEIC file (an ISO-BMFF "ftyp heic" box): Chromium
+      // on Linux has no HEIC decoder, as many browsers have none.
+      const heic = Buffer.concat([Buffer.from([0, 0, 0, 24]), Buffer.from('ftypheic\0\0\0\0mif1heic', 'latin1'), Buffer.alloc(64)]);
+      await page.setInputFiles('#photo', { name: 'IMG_0001.HEIC', mimeType: 'image/heic', buffer: heic });
+      const got = await outcome(page);
+      t.diagnostic(`IMG_0001.HEIC: ${got.state} | ${got.text.slice(0, 200)}`);
+      assert.equal(got.state, 'image_unreadable');
+      assert.match(got.text, /HEIC/);
+      assert.match(got.text, /JPEG/);
+      assert.deepEqual(errors, []);
+    } finally {
+      await close();
+    }
+  });
+
   test('a file that is not an image says it could not be read', async (t) => {
     const bogus = join(work, 'not-an-image.png');
     writeFileSync(bogus, 'this is not a picture');

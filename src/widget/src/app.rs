@@ -85,6 +85,7 @@ fn app() -> Html {
     effects::use_page_visibility(&state);
     effects::use_trust_data(&state);
     effects::use_document_lang(&state);
+    effects::use_timing_marks(&state);
     let handlers = handlers::use_handlers(&state, &embed, &camera, video);
     view::page(&state, &handlers)
 }

@@ -40,6 +40,8 @@ impl CameraShell {
                 )));
             return;
         };
+        // The decoder loads while the camera opens.
+        self.decoder.warm();
         let this = self.clone();
         spawn_local(async move {
             let on_code: Rc<dyn Fn(String)> = {

@@ -229,6 +229,20 @@ pub(super) fn use_trust_data(state: &UseReducerHandle<State>) {
     });
 }
 
+/// The user-timing marks bench-widget reads in every engine:
+/// `yanzheng:interactive` once the page is drawn (the scan button works),
+/// `yanzheng:trust-ready` once the lists are loaded (a scan gets a verdict).
+#[hook]
+pub(super) fn use_timing_marks(state: &UseReducerHandle<State>) {
+    use_effect_with((), |_| web::mark("yanzheng:interactive"));
+    let ready = matches!(state.trust, crate::state::TrustState::Ready { .. });
+    use_effect_with(ready, |ready| {
+        if *ready {
+            web::mark("yanzheng:trust-ready");
+        }
+    });
+}
+
 /// The document's language follows the state's.
 #[hook]
 pub(super) fn use_document_lang(state: &UseReducerHandle<State>) {

@@ -114,6 +114,8 @@ fn use_image_input(state: &UseReducerHandle<State>, camera: &CameraShell) -> Cal
             dispatcher.dispatch(Action::ImageChosen { scan });
             let dispatcher = dispatcher.clone();
             let decoder = camera.decoder.clone();
+            // The decoder loads while the photo is read.
+            decoder.warm();
             spawn_local(async move {
                 let done = move |outcome| {
                     dispatcher.dispatch(Action::ImageRead {

@@ -69,6 +69,15 @@ pub fn in_wechat() -> bool {
         .is_some_and(|ua| ua.contains("MicroMessenger"))
 }
 
+/// A user-timing mark (`performance.mark`), for the benchmarks to read in
+/// any engine.
+pub fn mark(name: &str) {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        // A measurement aid only: a failure changes nothing.
+        let _ = p.mark(name);
+    }
+}
+
 /// Sets `<html lang>`, so screen readers and fonts follow the language.
 pub fn set_document_lang(tag: &str) {
     if let Some(root) = web_sys::window()
@@ -205,12 +214,28 @@ pub async fn read_image(file: &Blob, max_side: u32) -> Result<Rgba, String> {
         ));
     }
     let window = web_sys::window().ok_or("no window")?;
+    // iPhones take HEIC photos; their picker hands over JPEG for
+    // accept="image/*", but a HEIC file sent from elsewhere reaches
+    // browsers that cannot read it: say what to do instead.
+    let kind = file.type_().to_ascii_lowercase();
+    let explain = move |e: &JsValue| {
+        if kind.contains("heic") || kind.contains("heif") {
+            format!(
+                "a HEIC photo, which this browser cannot read: choose it from the photo \
+                 library (it then comes as JPEG), take a screenshot of it, or set the camera \
+                 to \"Most Compatible\" ({})",
+                js_error(e)
+            )
+        } else {
+            js_error(e)
+        }
+    };
     let promise = window
         .create_image_bitmap_with_blob(file)
-        .map_err(|e| js_error(&e))?;
+        .map_err(|e| explain(&e))?;
     let bitmap: ImageBitmap = JsFuture::from(promise)
         .await
-        .map_err(|e| js_error(&e))?
+        .map_err(|e| explain(&e))?
         .dyn_into()
         .map_err(|_| "not an image bitmap")?;
     let (w, h) = fit_within(bitmap.width(), bitmap.height(), max_side);

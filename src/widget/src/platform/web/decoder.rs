@@ -63,6 +63,13 @@ impl Decoder {
         Decoder::default()
     }
 
+    /// Starts the worker (and so the loading of its wasm) now, so that it
+    /// is ready by the time the first frame or photo is: called when the
+    /// camera is asked for and when a photo is chosen.
+    pub fn warm(&self) {
+        let _ = self.worker();
+    }
+
     /// Whether no frame is being decoded (the camera sends one at a time).
     pub fn idle(&self) -> bool {
         self.inner.borrow().pending.is_empty()
