@@ -34,7 +34,7 @@ import { ENGINES, fakeCamera, openSession } from './webdriver.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '../..');
-const www = join(repo, 'www');
+const www = process.env.YANZHENG_WWW ?? join(repo, 'www');
 const bin = resolve(process.env.YANZHENG_BIN ?? '');
 const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const runsArg = process.argv.indexOf('--runs');
