@@ -33,7 +33,9 @@ commands:
   bench-decode   QR decoding over ../shared/qr-samples, native and wasm (node), with rqrr
                  as-is as the reference in the same run; extra options go to bench-decode
   bench-widget   the widget in Chromium with a fake camera: first-load transfer, time to
-                 verdict (--runs N, default 20), long tasks and decode attempts per second
+                 verdict (--runs N, default 20), long tasks and decode attempts per second;
+                 then load and tap-to-verdict times in Chromium, WebKitGTK and Firefox ESR
+                 (--load-runs N, default 5; --engines-only for just that table)
   bench-revocation
                  the revocation set at national scale (340 issuer keys, 30 M certificates,
                  1% revoked, 30 days of 1,000 revocations): size against the entropy bound,
@@ -556,7 +558,7 @@ fn fuzz(seconds: u64) -> Result<()> {
 fn bench_widget(extra: &[String]) -> Result<()> {
     build_widget()?;
     let cli = build_cli()?;
-    step("bench-widget (Chromium, fake camera)");
+    step("bench-widget (Chromium with a fake camera; then Chromium, WebKitGTK, Firefox ESR)");
     run_cmd(
         Command::new("node")
             .arg(root().join("tests/e2e/bench-widget.mjs"))
