@@ -76,12 +76,61 @@ function showUnsupported(missing) {
   root.replaceChildren(main);
 }
 
+/** Whether `new Worker(url, {type: 'module'})` is understood: a browser
+ * that knows module workers reads `type`; the URL is invalid on purpose, so
+ * nothing is fetched or started. */
+function moduleWorkers() {
+  let read = false;
+  try {
+    // eslint-disable-next-line no-new
+    new Worker('http://[', { get type() { read = true; return 'module'; } });
+  } catch { /* the URL, as intended */ }
+  return read;
+}
+
+/** What the app can run without, missing here: [key, zh, en] for each. */
+function limitations() {
+  const limits = [];
+  if (!(navigator.mediaDevices && typeof navigator.mediaDevices.getUserMedia === 'function')) {
+    limits.push(['camera', '此浏览器在本页不能打开摄像头：请用拍照核验、粘贴二维码内容或按证号查询。',
+      'This browser cannot open the camera on this page: take a photo, paste the code\'s text or look up by number.']);
+  }
+  if (!moduleWorkers()) {
+    limits.push(['decoder', '此浏览器不能识别二维码图像：请粘贴二维码内容或按证号查询，或更新浏览器。',
+      'This browser cannot read QR images: paste the code\'s text or look up by number, or update the browser.']);
+  }
+  if (typeof indexedDB === 'undefined' || indexedDB === null) {
+    limits.push(['record', '此浏览器不能保存检查记录（可能是隐私模式）；核验不受影响。',
+      'This browser cannot keep the inspection record (private mode?); checking works as usual.']);
+  }
+  return limits;
+}
+
+/** A calm note above the app of what does not work here, and what does. */
+function showLimits(limits) {
+  const box = document.createElement('section');
+  box.className = 'notice tone-unknown limits';
+  box.dataset.limits = limits.map(([key]) => key).join(' ');
+  for (const [, zh, en] of limits) {
+    const p = document.createElement('p');
+    p.textContent = zh;
+    const e = document.createElement('span');
+    e.lang = 'en';
+    e.textContent = ` ${en}`;
+    p.append(e);
+    box.append(p);
+  }
+  root.before(box);
+}
+
 const missing = missingFeatures();
 if (missing.length) {
   showUnsupported(missing);
 } else {
+  const limits = limitations();
   init().then(() => {
     root.replaceChildren();
+    if (limits.length) showLimits(limits);
     start(root);
   }).catch((e) => {
     console.error(e);

@@ -133,6 +133,10 @@ for (const engine of engines) {
 
     check('every demo verdict from a photo', async (t) => {
       assert.ok(cases.length >= 10, `only ${cases.length} cases`);
+      // This engine has all the page needs (camera API, module workers,
+      // IndexedDB): no note of limits.
+      await open(s);
+      assert.equal(await s.exec(() => document.querySelector('[data-limits]')?.dataset.limits ?? null), null);
       for (const c of cases) {
         await open(s);
         await s.pickFile('#photo', join(demo, c.file));

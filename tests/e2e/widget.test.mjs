@@ -582,6 +582,43 @@ describe('browsers that cannot run the checker', () => {
     }
   });
 
+  test('no camera and no IndexedDB here: a calm note of what still works, and the checker works', async (t) => {
+    const context = await browser.newContext({ viewport: PHONE, locale: 'zh-CN' });
+    // An http page on a LAN address has no navigator.mediaDevices; private
+    // modes of some browsers have no IndexedDB.
+    await context.addInitScript(() => {
+      Object.defineProperty(Navigator.prototype, 'mediaDevices', { get: () => undefined, configurable: true });
+      Object.defineProperty(window, 'indexedDB', { get: () => undefined, configurable: true });
+    });
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    try {
+      await page.goto(server.url);
+      await page.waitForSelector('[data-trust="ready"]', { timeout: 30_000 });
+      const note = await page.waitForSelector('[data-limits]', { timeout: 10_000 });
+      const text = await note.textContent();
+      t.diagnostic(`limits: ${await note.getAttribute('data-limits')} | ${text}`);
+      assert.equal(await note.getAttribute('data-limits'), 'camera record');
+      assert.match(text, /不能打开摄像头/);
+      assert.match(text, /不能保存检查记录/);
+      assert.doesNotMatch(text, /不能识别二维码图像/, 'this Chromium has module workers');
+      // What still works: a photo and a pasted code.
+      const got = await scanFile(page, join(demo, 'valid.png'));
+      assert.equal(got.verdict, 'valid');
+      const c = cases.find((x) => x.expect === 'revoked');
+      await page.fill('#payload', c.payload);
+      await page.click('button.check');
+      await page.waitForSelector('.result[data-verdict="revoked"]', { timeout: 10_000 });
+      // The camera button, tapped anyway, explains itself.
+      await page.click('[data-action="scan"]');
+      await page.waitForSelector('[data-camera="failed"]', { timeout: 10_000 });
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
   test('inside WeChat the notice says how to open the page in the browser', async (t) => {
     const { context, errors, notice } = await withoutWasm(WECHAT_UA);
     try {
