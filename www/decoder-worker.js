@@ -1,6 +1,6 @@
 // The QR decoder, off the page's thread: loads the decoder's own wasm
-// (src/decoder, built for speed; fetched the first time something is
-// scanned) and decodes one RGBA frame per message ({id, width, height,
+// (src/decoder, built for speed; the page starts this worker when it is
+// idle after its first screen, or at the first scan) and decodes one RGBA frame per message ({id, width, height,
 // data: ArrayBuffer}), answering {id, outcome}. A decoder panic aborts this
 // wasm instance; the worker then answers {id, crashed} and the page replaces
 // it with a fresh one. No verification happens here.

@@ -19,8 +19,18 @@
 //      worker's copy), and tap to verdict with a card camera
 //      (captureStream), over LOAD_RUNS fresh profiles each.
 //
-//   YANZHENG_BIN=target/debug/yanzheng node tests/e2e/bench-widget.mjs [--runs N] [--load-runs N]
-//   (BENCH_ENGINES=chromium,firefox narrows part 5; --engines-only runs only part 5)
+//   6. a mobile profile in Chromium (issue 17): no throttling (the same-run
+//      reference), CPU 4x with 150 ms latency and 1.6 Mbit/s, and CPU 6x with
+//      400 ms and 400 kbit/s (DevTools Emulation.setCPUThrottlingRate and
+//      Network.emulateNetworkConditions): a first visit to the usable scan
+//      button and to loaded lists, tap to verdict on that first visit (the
+//      decoder's download included) and on a repeat visit (service worker),
+//      over MOBILE_RUNS fresh profiles; what the first visit transferred; and
+//      long tasks at 4x CPU while the camera scans a card without a code.
+//
+//   YANZHENG_BIN=target/debug/yanzheng node tests/e2e/bench-widget.mjs [--runs N] [--load-runs N] [--mobile-runs N]
+//   (BENCH_ENGINES=chromium,firefox narrows part 5; --engines-only runs only part 5,
+//   --mobile-only only part 6)
 //
 // `cargo xtask bench-widget` builds everything first and runs this.
 import { execFileSync } from 'node:child_process';
@@ -42,6 +52,15 @@ const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 20;
 const loadRunsArg = process.argv.indexOf('--load-runs');
 const LOAD_RUNS = loadRunsArg > 0 ? Number(process.argv[loadRunsArg + 1]) : 5;
 const ENGINES_ONLY = process.argv.includes('--engines-only');
+const MOBILE_ONLY = process.argv.includes('--mobile-only');
+const mobileRunsArg = process.argv.indexOf('--mobile-runs');
+const MOBILE_RUNS = mobileRunsArg > 0 ? Number(process.argv[mobileRunsArg + 1]) : 20;
+/** The conditions of issue 17: bytes per second, ms of latency, CPU slowdown. */
+const MOBILE = [
+  { name: 'no throttling', cpu: 1, net: null },
+  { name: 'CPU 4x, 150 ms, 1.6 Mbit/s', cpu: 4, net: { latency: 150, downloadThroughput: 200_000, uploadThroughput: 93_750 } },
+  { name: 'CPU 6x, 400 ms, 400 kbit/s', cpu: 6, net: { latency: 400, downloadThroughput: 50_000, uploadThroughput: 50_000 } },
+];
 const BENCH_ENGINES = (process.env.BENCH_ENGINES ?? 'chromium,webkit,firefox').split(',').filter(Boolean);
 const SCAN_SECONDS = 10;
 const BUDGET = 250 * 1024;
@@ -56,7 +75,7 @@ const ms = (x) => `${x.toFixed(0)} ms`;
 
 function transferSizes() {
   // The page needs these before it can show anything or verify a pasted
-  // code; the decoder's two files come when something is first scanned.
+  // code; the decoder's two files come after that (at idle, or at the first scan).
   const page = ['index.html', 'main.js', 'style.css', 'manifest.webmanifest',
     'pkg/yanzheng_widget.js', 'pkg/yanzheng_widget_bg.wasm'];
   const decoder = ['decoder-worker.js', 'pkg/yanzheng_decoder.js', 'pkg/yanzheng_decoder_bg.wasm'];
@@ -331,6 +350,101 @@ async function engineLoadTable(url, card) {
   }
 }
 
+/** A page in a fresh context with `cond`'s CPU and network throttling. */
+async function throttledPage(browser, cond) {
+  const context = await browser.newContext({ viewport: PHONE, deviceScaleFactor: 2, locale: 'zh-CN', isMobile: true, hasTouch: true });
+  await context.addInitScript(instrument);
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: cond.cpu });
+  await cdp.send('Network.enable');
+  if (cond.net) await cdp.send('Network.emulateNetworkConditions', { offline: false, ...cond.net });
+  const bytes = { total: 0 };
+  cdp.on('Network.loadingFinished', (e) => { bytes.total += e.encodedDataLength; });
+  return { context, page, bytes };
+}
+
+/** The page's user-timing mark `name` (ms since navigation), waiting for it. */
+async function pageMark(page, name) {
+  await page.waitForFunction((n) => performance.getEntriesByName(n).length > 0, name, { timeout: 120_000 });
+  return page.evaluate((n) => performance.getEntriesByName(n)[0].startTime, name);
+}
+
+/** Tap on scan (in the page) to the verdict on screen, in page time. */
+async function tapTime(page) {
+  await page.evaluate(() => {
+    window.__bench.verdict = null;
+    window.__bench.tap = performance.now();
+    document.querySelector('[data-action="scan"]').click();
+  });
+  await page.waitForSelector('.result[data-verdict="valid"]', { timeout: 120_000 });
+  return page.evaluate(() => window.__bench.verdict - window.__bench.tap);
+}
+
+/** Part 6: the mobile profile. */
+async function mobileProfile(url, card, blank) {
+  const rows = [];
+  const browser = await cameraBrowser(card);
+  try {
+    for (const cond of MOBILE) {
+      const r = { cond, firstButton: [], firstReady: [], firstTap: [], repeatButton: [], repeatTap: [], transfer: [] };
+      for (let i = 0; i < MOBILE_RUNS; i++) {
+        const { context, page, bytes } = await throttledPage(browser, cond);
+        try {
+          await page.goto(url);
+          r.firstButton.push(await pageMark(page, 'yanzheng:interactive'));
+          r.firstReady.push(await pageMark(page, 'yanzheng:trust-ready'));
+          r.firstTap.push(await tapTime(page));
+          // Everything the first visit brought, the service worker's copy included.
+          await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+          await page.waitForTimeout(cond.net ? 3_000 : 500);
+          r.transfer.push(bytes.total);
+          await page.reload();
+          r.repeatButton.push(await pageMark(page, 'yanzheng:interactive'));
+          await pageMark(page, 'yanzheng:trust-ready');
+          r.repeatTap.push(await tapTime(page));
+        } finally {
+          await context.close();
+        }
+      }
+      rows.push(r);
+    }
+  } finally {
+    await browser.close();
+  }
+  const med = (xs) => stat(xs).median;
+  const span = (xs) => { const x = stat(xs); return `${ms(x.median)} (${x.min.toFixed(0)}-${x.max.toFixed(0)})`; };
+  console.log(`mobile profile in Chromium (${MOBILE_RUNS} fresh profiles per condition; median (min-max); first visit = empty cache):`);
+  console.log(`  ${'condition'.padEnd(28)} ${'first: scan button'.padStart(22)} ${'first: lists ready'.padStart(20)} ${'first: tap to verdict'.padStart(22)} ${'repeat: scan button'.padStart(22)} ${'repeat: tap to verdict'.padStart(22)} ${'first visit transfer'.padStart(21)}`);
+  for (const r of rows) {
+    console.log(`  ${r.cond.name.padEnd(28)} ${span(r.firstButton).padStart(22)} ${ms(med(r.firstReady)).padStart(20)} ${span(r.firstTap).padStart(22)} ${span(r.repeatButton).padStart(22)} ${span(r.repeatTap).padStart(22)} ${`${(med(r.transfer) / 1024).toFixed(1)} KiB`.padStart(21)}`);
+  }
+  // Long tasks at 4x CPU while the camera scans a card without a code.
+  const scanBrowser = await cameraBrowser(blank);
+  try {
+    const { context, page } = await throttledPage(scanBrowser, MOBILE[1]);
+    try {
+      await page.goto(url);
+      await pageMark(page, 'yanzheng:trust-ready');
+      await page.evaluate(() => {
+        new PerformanceObserver((list) => {
+          for (const e of list.getEntries()) window.__bench.longTasks.push(Math.round(e.duration));
+        }).observe({ type: 'longtask' });
+      });
+      await page.click('[data-action="scan"]');
+      await page.waitForSelector('[data-camera="on"]', { timeout: 60_000 });
+      const before = await page.evaluate(() => window.__bench.longTasks.length);
+      await page.waitForTimeout(SCAN_SECONDS * 1000);
+      const long = (await page.evaluate(() => window.__bench.longTasks.slice())).slice(before);
+      console.log(`  long tasks over 50 ms at 4x CPU during a ${SCAN_SECONDS} s scan without a code: ${long.length}${long.length ? ` (${long.join(', ')} ms)` : ''} (target: 0)`);
+    } finally {
+      await context.close();
+    }
+  } finally {
+    await scanBrowser.close();
+  }
+}
+
 async function main() {
   if (!bin) throw new Error('set YANZHENG_BIN to the yanzheng CLI');
   const work = mkdtempSync(join(tmpdir(), 'yanzheng-bench-widget-'));
@@ -343,14 +457,17 @@ async function main() {
     const withCard = makeCardVideo(work, 'card-valid-720p', join(demo, 'valid.png'), size);
     const blank = makeCardVideo(work, 'card-blank-720p', null, size);
     console.log(`bench-widget: Chromium ${chromium.name()} at ${chromiumPath}, ${new Date().toISOString()}`);
-    if (!ENGINES_ONLY) {
+    if (!ENGINES_ONLY && !MOBILE_ONLY) {
       transferSizes();
       await measuredTransfer(server.url, blank);
       await timeToVerdict(server.url, withCard);
       await scanWithoutCode(server.url, blank);
     }
-    const card = `data:image/png;base64,${readFileSync(join(work, 'card-valid-720p.png')).toString('base64')}`;
-    await engineLoadTable(server.url, card);
+    if (!MOBILE_ONLY) {
+      const card = `data:image/png;base64,${readFileSync(join(work, 'card-valid-720p.png')).toString('base64')}`;
+      await engineLoadTable(server.url, card);
+    }
+    if (!ENGINES_ONLY) await mobileProfile(server.url, withCard, blank);
   } finally {
     await server?.stop();
     rmSync(work, { recursive: true, force: true });

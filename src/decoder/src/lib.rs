@@ -4,7 +4,8 @@
 //! `www/decoder-worker.js` loads it in a Web Worker and calls
 //! [`decode_rgba`] for each camera frame or photo. It is built for speed
 //! (`profile.wasm-decoder`, opt-level 3) while the page's module is built
-//! for size, and the page downloads it only when something is scanned.
+//! for size, and the page downloads it after its first screen (when idle,
+//! or at the first scan).
 //!
 //! A decoder panic aborts this module's instance only; the worker reports
 //! it and the page starts a fresh worker (`src/widget`,

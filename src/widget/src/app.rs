@@ -86,6 +86,7 @@ fn app() -> Html {
     effects::use_trust_data(&state);
     effects::use_document_lang(&state);
     effects::use_timing_marks(&state);
+    effects::use_idle_decoder(&state, &camera);
     let handlers = handlers::use_handlers(&state, &embed, &camera, video);
     view::page(&state, &handlers)
 }

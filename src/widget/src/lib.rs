@@ -39,8 +39,8 @@
 //!   the browser side is `platform::web::camera`.
 //!
 //! Decoding runs in a module worker (`www/decoder-worker.js`) on the
-//! decoder's own wasm (`src/decoder`, fetched only when something is
-//! scanned): rqrr can panic on some images and a wasm panic aborts the
+//! decoder's own wasm (`src/decoder`, fetched after the first screen, when
+//! the browser is idle or at the first scan): rqrr can panic on some images and a wasm panic aborts the
 //! instance, which then is only the worker's; the page replaces the worker
 //! and scanning goes on. The page's own panic hook (a "reload" notice)
 //! remains for anything else.

@@ -308,7 +308,7 @@ fn build_widget() -> Result<()> {
     let pkg = root().join("www/pkg");
     let _ = fs::remove_dir_all(&pkg);
     // The page: small first. The decoder worker's module: fast, and fetched
-    // only when something is scanned.
+    // after the first screen (at idle, or at the first scan).
     wasm_module("yanzheng-widget", "yanzheng_widget", "wasm", "-Oz", &pkg)?;
     wasm_module(
         "yanzheng-decoder",

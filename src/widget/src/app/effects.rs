@@ -243,6 +243,20 @@ pub(super) fn use_timing_marks(state: &UseReducerHandle<State>) {
     });
 }
 
+/// Once the lists are loaded and the browser is idle, the decoder worker
+/// starts and loads its wasm, so the first tap on scan (or the first photo)
+/// does not wait for that download.
+#[hook]
+pub(super) fn use_idle_decoder(state: &UseReducerHandle<State>, camera: &CameraShell) {
+    let ready = matches!(state.trust, crate::state::TrustState::Ready { .. });
+    let decoder = camera.decoder.clone();
+    use_effect_with(ready, move |ready| {
+        if *ready {
+            web::when_idle(move || decoder.warm());
+        }
+    });
+}
+
 /// The document's language follows the state's.
 #[hook]
 pub(super) fn use_document_lang(state: &UseReducerHandle<State>) {

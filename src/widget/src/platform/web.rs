@@ -69,6 +69,30 @@ pub fn in_wechat() -> bool {
         .is_some_and(|ua| ua.contains("MicroMessenger"))
 }
 
+/// Runs `f` once when the browser is idle (`requestIdleCallback`, at most
+/// 2 s away), or after 500 ms where there is none (Safari).
+pub fn when_idle(f: impl FnOnce() + 'static) {
+    use wasm_bindgen::JsCast;
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let callback = Closure::once_into_js(f);
+    let function: &js_sys::Function = callback.unchecked_ref();
+    let has_idle = js_sys::Reflect::has(&window, &"requestIdleCallback".into()).unwrap_or(false);
+    if has_idle {
+        let options = web_sys::IdleRequestOptions::new();
+        options.set_timeout(2_000);
+        if window
+            .request_idle_callback_with_options(function, &options)
+            .is_ok()
+        {
+            return;
+        }
+    }
+    // Without an idle callback, a little after the first screen.
+    let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(function, 500);
+}
+
 /// A user-timing mark (`performance.mark`), for the benchmarks to read in
 /// any engine.
 pub fn mark(name: &str) {

@@ -1,6 +1,6 @@
 //! Decoding off the page's thread. `www/decoder-worker.js` is a module
 //! worker that loads the decoder's own wasm (`src/decoder`, built for speed
-//! and fetched only when something is scanned) and calls its `decode_rgba`
+//! and fetched after the page's first screen) and calls its `decode_rgba`
 //! for each frame; the page talks to it through [`Decoder`].
 //!
 //! rqrr can panic on some images, and a wasm panic aborts the instance. In
@@ -58,7 +58,7 @@ pub struct Decoder {
 }
 
 impl Decoder {
-    /// A decoder; the worker starts with the first frame.
+    /// A decoder; the worker starts with [`Decoder::warm`] or the first frame.
     pub fn new() -> Decoder {
         Decoder::default()
     }
