@@ -12,6 +12,17 @@ const root = document.getElementById('app');
 const OFFICIAL_SITE = 'cx.mem.gov.cn';
 const HOTLINE = '12350';
 
+/** A `tag` element saying `zh`, then `en` in a span marked as English. */
+function bilingual(tag, zh, en) {
+  const el = document.createElement(tag);
+  el.textContent = zh;
+  const e = document.createElement('span');
+  e.lang = 'en';
+  e.textContent = ` ${en}`;
+  el.append(e);
+  return el;
+}
+
 /** What the app cannot start without, missing from this browser. */
 function missingFeatures() {
   const missing = [];
@@ -34,16 +45,7 @@ function showUnsupported(missing) {
   box.className = 'notice tone-unknown';
   box.dataset.state = 'unsupported';
   if (wechat) box.dataset.wechat = 'true';
-  const line = (tag, zh, en) => {
-    const el = document.createElement(tag);
-    el.textContent = zh;
-    const e = document.createElement('span');
-    e.lang = 'en';
-    e.textContent = ` ${en}`;
-    el.append(e);
-    box.append(el);
-    return el;
-  };
+  const line = (tag, zh, en) => box.appendChild(bilingual(tag, zh, en));
   line('h2', '此浏览器无法运行核验程序。', 'This browser cannot run the checker.');
   if (missing.length) line('p', `缺少：${missing.join('、')}。`, `Missing: ${missing.join(', ')}.`).className = 'detail';
   if (wechat) {
@@ -111,15 +113,7 @@ function showLimits(limits) {
   const box = document.createElement('section');
   box.className = 'notice tone-unknown limits';
   box.dataset.limits = limits.map(([key]) => key).join(' ');
-  for (const [, zh, en] of limits) {
-    const p = document.createElement('p');
-    p.textContent = zh;
-    const e = document.createElement('span');
-    e.lang = 'en';
-    e.textContent = ` ${en}`;
-    p.append(e);
-    box.append(p);
-  }
+  for (const [, zh, en] of limits) box.append(bilingual('p', zh, en));
   root.before(box);
 }
 

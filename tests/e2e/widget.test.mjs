@@ -68,6 +68,15 @@ async function outcome(page) {
   };
 }
 
+/** Which comes first on the page: the photo section or the live camera. */
+function photoCameraOrder(page) {
+  return page.evaluate(() => {
+    const photo = document.querySelector('section.scan');
+    const camera = document.querySelector('[data-camera]');
+    return photo.compareDocumentPosition(camera) & Node.DOCUMENT_POSITION_FOLLOWING ? 'photo first' : 'camera first';
+  });
+}
+
 /** The holders the demo registry holds: certificates.csv as {name, number, item}. */
 function registryHolders() {
   const [head, ...rows] = readFileSync(join(demo, 'certificates.csv'), 'utf8').trim().split('\n');
@@ -642,11 +651,7 @@ describe('browsers that cannot run the checker', () => {
       await page.goto(server.url);
       await page.waitForSelector('[data-trust="ready"]', { timeout: 30_000 });
       // The photo button comes before the live camera, with the way out of WeChat.
-      const order = await page.evaluate(() => {
-        const photo = document.querySelector('section.scan');
-        const camera = document.querySelector('[data-camera]');
-        return photo.compareDocumentPosition(camera) & Node.DOCUMENT_POSITION_FOLLOWING ? 'photo first' : 'camera first';
-      });
+      const order = await photoCameraOrder(page);
       assert.equal(order, 'photo first');
       assert.equal(await page.getAttribute('section.scan', 'data-wechat'), 'true');
       assert.match(await page.textContent('[data-note="wechat"]'), /在浏览器打开/);
@@ -676,11 +681,7 @@ describe('browsers that cannot run the checker', () => {
     const { page, errors, close } = await openPage();
     try {
       assert.equal(await page.$('[data-note="wechat"]'), null);
-      const order = await page.evaluate(() => {
-        const photo = document.querySelector('section.scan');
-        const camera = document.querySelector('[data-camera]');
-        return photo.compareDocumentPosition(camera) & Node.DOCUMENT_POSITION_FOLLOWING ? 'photo first' : 'camera first';
-      });
+      const order = await photoCameraOrder(page);
       assert.equal(order, 'camera first');
       assert.deepEqual(errors, []);
     } finally {
